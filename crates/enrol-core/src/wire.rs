@@ -1,0 +1,326 @@
+//! The backend HTTP contract (docs/contracts.md §3; `docs/openapi.yaml` is authoritative).
+//!
+//! Plain serde types: values are strings as the kiosk sends them, so the backend can
+//! deserialise any body and then re-validate it with the same rules
+//! ([`crate::Enrolment::from_wire`]). The kiosk is trusted on neither side.
+
+use crate::error::Invalid;
+use crate::verification::CardKind;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// `POST /v1/enrolments` body.
+///
+/// Holds the NIR and the verification secret: `Debug` is redacted, never log it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolmentRequest {
+    /// Short reference shown to the person (« K7Q2-9DF3 »).
+    pub reference: String,
+    pub kiosk_id: String,
+    /// The 13 characters, upper case, no key.
+    pub nir: String,
+    /// The key, two digits "01".."97".
+    pub nir_key: String,
+    pub last_name: String,
+    pub first_name: String,
+    /// ISO date `YYYY-MM-DD`.
+    pub birth_date: String,
+    pub email: String,
+    /// E.164 (`+33612345678`); absent or null when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub verification: WireVerification,
+    /// Code of the département of the person's MSA ("44", "2A").
+    pub department: String,
+    /// `sha256:<16 hex>` of the CGU text accepted.
+    pub cgu_version: String,
+}
+
+impl fmt::Debug for EnrolmentRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Only what is not personal data.
+        f.debug_struct("EnrolmentRequest")
+            .field("reference", &self.reference)
+            .field("kiosk_id", &self.kiosk_id)
+            .field("verification", &self.verification)
+            .field("department", &self.department)
+            .field("cgu_version", &self.cgu_version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The one verification item, tagged on `"kind"`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum WireVerification {
+    /// `{"kind":"vitaleSerial","card":"photo"|"noPhoto","serial":"12345678901"}`; for a
+    /// photo card the serial is the 11 digits after the printed prefix `8025000002`.
+    VitaleSerial { card: CardKind, serial: String },
+    /// `{"kind":"childBirthDate","date":"YYYY-MM-DD"}`
+    ChildBirthDate { date: String },
+    /// `{"kind":"paymentAmount","cents":12345}`; signed so that a bad value reaches the
+    /// rules (and their `amount.*` codes) instead of failing deserialisation.
+    PaymentAmount { cents: i64 },
+    /// `{"kind":"none"}`: « Je n'ai aucune de ces informations ».
+    None,
+}
+
+impl WireVerification {
+    /// The `kind` tag as on the wire.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WireVerification::VitaleSerial { .. } => "vitaleSerial",
+            WireVerification::ChildBirthDate { .. } => "childBirthDate",
+            WireVerification::PaymentAmount { .. } => "paymentAmount",
+            WireVerification::None => "none",
+        }
+    }
+}
+
+impl fmt::Debug for WireVerification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The secret itself is never printed.
+        write!(f, "WireVerification({}, <redacted>)", self.kind())
+    }
+}
+
+/// The backend's answer, tagged on `"outcome"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum EnrolmentAnswer {
+    /// 200: secret matched; account created; password e-mailed.
+    #[serde(rename_all = "camelCase")]
+    Verified {
+        reference: String,
+        masked_email: String,
+    },
+    /// 200: no item, no match, or too many tries for this NIR; password by post.
+    Postal { reference: String },
+    /// 409: an account exists for this NIR.
+    AlreadyEnrolled { reference: String },
+    /// 422: the same codes as the core.
+    Invalid { errors: Vec<WireError> },
+    /// 422: same idempotency key, other body (a kiosk bug).
+    IdempotencyKeyReused,
+    /// 401: missing or wrong kiosk token.
+    Unauthorized,
+    /// 429 + `Retry-After`.
+    Throttled,
+    /// 503 + `Retry-After`.
+    Unavailable,
+}
+
+impl EnrolmentAnswer {
+    /// The HTTP status that goes with this answer (docs/contracts.md §3 table).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            EnrolmentAnswer::Verified { .. } | EnrolmentAnswer::Postal { .. } => 200,
+            EnrolmentAnswer::AlreadyEnrolled { .. } => 409,
+            EnrolmentAnswer::Invalid { .. } | EnrolmentAnswer::IdempotencyKeyReused => 422,
+            EnrolmentAnswer::Unauthorized => 401,
+            EnrolmentAnswer::Throttled => 429,
+            EnrolmentAnswer::Unavailable => 503,
+        }
+    }
+
+    /// Whether the kiosk should keep the enrolment and retry later (401, 429, 503).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            EnrolmentAnswer::Unauthorized
+                | EnrolmentAnswer::Throttled
+                | EnrolmentAnswer::Unavailable
+        )
+    }
+
+    /// `invalid` answer from the core's errors.
+    pub fn invalid(errors: &[Invalid]) -> Self {
+        EnrolmentAnswer::Invalid {
+            errors: errors.iter().map(WireError::from).collect(),
+        }
+    }
+}
+
+/// `{code, field, key}` as received over HTTP (strings, since the other side may be newer).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WireError {
+    pub code: String,
+    pub field: Option<String>,
+    pub key: String,
+}
+
+impl From<&Invalid> for WireError {
+    fn from(e: &Invalid) -> Self {
+        WireError {
+            code: e.code.to_owned(),
+            field: e.field.map(|f| f.as_str().to_owned()),
+            key: e.key(),
+        }
+    }
+}
+
+impl From<Invalid> for WireError {
+    fn from(e: Invalid) -> Self {
+        WireError::from(&e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{code, Field};
+    use serde_json::json;
+
+    fn sample() -> EnrolmentRequest {
+        EnrolmentRequest {
+            reference: "K7Q2-9DF3".into(),
+            kiosk_id: "agence-44-01".into(),
+            nir: "1841276451089".into(),
+            nir_key: "46".into(),
+            last_name: "Dupont".into(),
+            first_name: "Jean".into(),
+            birth_date: "1984-12-03".into(),
+            email: "jean.dupont@example.fr".into(),
+            phone: Some("+33612345678".into()),
+            verification: WireVerification::VitaleSerial {
+                card: CardKind::Photo,
+                serial: "12345678901".into(),
+            },
+            department: "44".into(),
+            cgu_version: "sha256:0123456789abcdef".into(),
+        }
+    }
+
+    #[test]
+    fn request_matches_the_contract_example() {
+        let expected = json!({"reference": "K7Q2-9DF3", "kioskId": "agence-44-01",
+            "nir": "1841276451089", "nirKey": "46", "lastName": "Dupont", "firstName": "Jean",
+            "birthDate": "1984-12-03", "email": "jean.dupont@example.fr", "phone": "+33612345678",
+            "verification": {"kind": "vitaleSerial", "card": "photo", "serial": "12345678901"},
+            "department": "44", "cguVersion": "sha256:0123456789abcdef"});
+        assert_eq!(serde_json::to_value(sample()).unwrap(), expected);
+        let back: EnrolmentRequest = serde_json::from_value(expected).unwrap();
+        assert_eq!(back, sample());
+    }
+
+    #[test]
+    fn phone_may_be_absent_or_null() {
+        let mut v = serde_json::to_value(sample()).unwrap();
+        v["phone"] = serde_json::Value::Null;
+        let r: EnrolmentRequest = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(r.phone, None);
+        v.as_object_mut().unwrap().remove("phone");
+        let r: EnrolmentRequest = serde_json::from_value(v).unwrap();
+        assert_eq!(r.phone, None);
+        assert!(serde_json::to_value(&r).unwrap().get("phone").is_none());
+    }
+
+    #[test]
+    fn verification_variants() {
+        let cases = [
+            (
+                WireVerification::VitaleSerial {
+                    card: CardKind::NoPhoto,
+                    serial: "01024576124".into(),
+                },
+                json!({"kind": "vitaleSerial", "card": "noPhoto", "serial": "01024576124"}),
+            ),
+            (
+                WireVerification::ChildBirthDate {
+                    date: "2010-05-01".into(),
+                },
+                json!({"kind": "childBirthDate", "date": "2010-05-01"}),
+            ),
+            (
+                WireVerification::PaymentAmount { cents: 12345 },
+                json!({"kind": "paymentAmount", "cents": 12345}),
+            ),
+            (WireVerification::None, json!({"kind": "none"})),
+        ];
+        for (value, json) in cases {
+            assert_eq!(serde_json::to_value(&value).unwrap(), json);
+            assert_eq!(
+                serde_json::from_value::<WireVerification>(json).unwrap(),
+                value
+            );
+        }
+    }
+
+    #[test]
+    fn answers_match_the_contract() {
+        let cases = [
+            (
+                EnrolmentAnswer::Verified {
+                    reference: "K7Q2-9DF3".into(),
+                    masked_email: "j•••@e•••.fr".into(),
+                },
+                json!({"outcome": "verified", "reference": "K7Q2-9DF3", "maskedEmail": "j•••@e•••.fr"}),
+                200,
+            ),
+            (
+                EnrolmentAnswer::Postal {
+                    reference: "R".into(),
+                },
+                json!({"outcome": "postal", "reference": "R"}),
+                200,
+            ),
+            (
+                EnrolmentAnswer::AlreadyEnrolled {
+                    reference: "R".into(),
+                },
+                json!({"outcome": "alreadyEnrolled", "reference": "R"}),
+                409,
+            ),
+            (
+                EnrolmentAnswer::invalid(&[Invalid::new(Field::Nir, code::NIR_CHECKSUM)]),
+                json!({"outcome": "invalid", "errors": [
+                    {"code": "nir.checksum", "field": "nir", "key": "error.nir.checksum"}]}),
+                422,
+            ),
+            (
+                EnrolmentAnswer::IdempotencyKeyReused,
+                json!({"outcome": "idempotencyKeyReused"}),
+                422,
+            ),
+            (
+                EnrolmentAnswer::Unauthorized,
+                json!({"outcome": "unauthorized"}),
+                401,
+            ),
+            (
+                EnrolmentAnswer::Throttled,
+                json!({"outcome": "throttled"}),
+                429,
+            ),
+            (
+                EnrolmentAnswer::Unavailable,
+                json!({"outcome": "unavailable"}),
+                503,
+            ),
+        ];
+        for (answer, json, status) in cases {
+            assert_eq!(serde_json::to_value(&answer).unwrap(), json);
+            assert_eq!(
+                serde_json::from_value::<EnrolmentAnswer>(json).unwrap(),
+                answer
+            );
+            assert_eq!(answer.http_status(), status);
+        }
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let text = format!("{:?}", sample());
+        for secret in [
+            "1841276451089",
+            "Dupont",
+            "Jean",
+            "jean.dupont",
+            "12345678901",
+            "1984",
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked in {text}");
+        }
+    }
+}

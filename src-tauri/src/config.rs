@@ -1,0 +1,481 @@
+//! The agency's configuration file (TOML). Found by `--config PATH` or `MSA_KIOSK_CONFIG`;
+//! without either, the defaults below run the kiosk against the reference backend on loopback.
+//!
+//! A bad file or value stops the start with a message that names the key and the expected form:
+//! an IT team must never find out weeks later that a typo was silently ignored.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use url::Url;
+
+/// The environment variable that names the configuration file when no `--config` flag is given.
+pub const CONFIG_ENV: &str = "MSA_KIOSK_CONFIG";
+/// Where the reference backend listens when started by `cargo xtask run`.
+pub const DEFAULT_BACKEND_URL: &str = "http://127.0.0.1:8787/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Self-service kiosk: full screen, no decorations, cannot be closed, built-in keyboard.
+    Kiosk,
+    /// Assisted enrolment on an agent's tablet: same lock-down, system keyboard.
+    Tablet,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Kiosk => "kiosk",
+            Mode::Tablet => "tablet",
+        }
+    }
+}
+
+/// The validated configuration. Every field has been checked; the rest of the app trusts it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    /// Tablet mode only: full screen (true) or an ordinary window.
+    pub tablet_fullscreen: bool,
+    pub kiosk_id: String,
+    /// Two-character département code of the agency ("44", "2A"), offered first at step 5.
+    pub agency_department: Option<String>,
+    pub languages: Vec<String>,
+    pub backend: BackendConfig,
+    pub idle: IdleConfig,
+    pub updater: UpdaterConfig,
+    /// Where the outbox, logs and status live; the OS's app data folder when absent.
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BackendConfig {
+    pub url: Url,
+    /// How long « Valider » waits for the MSA's answer before saying the request is kept safely.
+    pub submit_wait: Duration,
+    /// Timeout of one HTTP request to the backend.
+    pub request_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct IdleConfig {
+    pub idle: Duration,
+    /// Time to answer « Êtes-vous toujours là ? » (WCAG 2.2.1: at least 20 s).
+    pub warning: Duration,
+    pub confirmation_return: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct UpdaterConfig {
+    /// Feed URLs; empty means: use those of `tauri.conf.json`.
+    pub endpoints: Vec<Url>,
+    /// Minisign public key; `None` means: the one in `tauri.conf.json`.
+    pub pubkey: Option<String>,
+    pub check_interval: Duration,
+}
+
+/// A configuration error, always naming the key and the expected form.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("configuration file {path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("configuration file {path}: key `{key}` {problem}; expected {expected}")]
+    Value {
+        path: PathBuf,
+        key: &'static str,
+        problem: String,
+        expected: &'static str,
+    },
+}
+
+/// The file as written. `deny_unknown_fields` everywhere: a misspelt key is an error, not a default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    mode: Option<Mode>,
+    kiosk_id: Option<String>,
+    agency_department: Option<String>,
+    languages: Option<Vec<String>>,
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    tablet: RawTablet,
+    #[serde(default)]
+    backend: RawBackend,
+    #[serde(default)]
+    idle: RawIdle,
+    #[serde(default)]
+    updater: RawUpdater,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTablet {
+    fullscreen: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBackend {
+    url: Option<String>,
+    submit_wait_seconds: Option<u64>,
+    request_timeout_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIdle {
+    idle_seconds: Option<u64>,
+    warning_seconds: Option<u64>,
+    confirmation_return_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpdater {
+    endpoints: Option<Vec<String>>,
+    pubkey: Option<String>,
+    check_interval_minutes: Option<u64>,
+}
+
+const SUPPORTED_LANGUAGES: &[&str] = &["fr", "en"];
+
+impl Config {
+    /// The defaults: kiosk mode against the reference backend on loopback.
+    pub fn defaults() -> Config {
+        Config::from_raw(Path::new("<defaults>"), RawConfig::default())
+            .expect("the built-in defaults are valid")
+    }
+
+    /// Finds the file from the command line (`--config PATH` / `--config=PATH`) or the
+    /// environment, and loads it; the defaults when neither names one.
+    pub fn locate_and_load(
+        args: impl IntoIterator<Item = String>,
+        env_value: Option<String>,
+    ) -> Result<Config, ConfigError> {
+        match config_path_from(args).or(env_value.map(PathBuf::from)) {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::defaults()),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| ConfigError::Syntax {
+            path: path.to_owned(),
+            // toml's message names the key (`unknown field `idel``) and the line.
+            message: error.to_string().trim().replace('\n', " "),
+        })?;
+        Config::from_raw(path, raw)
+    }
+
+    fn from_raw(path: &Path, raw: RawConfig) -> Result<Config, ConfigError> {
+        let bad = |key: &'static str, problem: String, expected: &'static str| ConfigError::Value {
+            path: path.to_owned(),
+            key,
+            problem,
+            expected,
+        };
+
+        let kiosk_id = raw.kiosk_id.unwrap_or_else(|| "kiosk-dev".to_owned());
+        if kiosk_id.is_empty()
+            || kiosk_id.len() > 64
+            || !kiosk_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
+            return Err(bad(
+                "kiosk_id",
+                format!("is {kiosk_id:?}"),
+                "1 to 64 characters among letters, digits, '-', '_' and '.' (for example \"agence-44-01\")",
+            ));
+        }
+
+        let agency_department = match raw.agency_department {
+            None => None,
+            Some(code) => match enrol_core::Department::parse(&code) {
+                Ok(department) => Some(department.code().to_owned()),
+                Err(_) => {
+                    return Err(bad(
+                        "agency_department",
+                        format!("is {code:?}"),
+                        "a metropolitan département code such as \"44\", \"01\" or \"2A\"",
+                    ))
+                }
+            },
+        };
+
+        let languages = raw
+            .languages
+            .unwrap_or_else(|| SUPPORTED_LANGUAGES.iter().map(|s| s.to_string()).collect());
+        if languages.is_empty()
+            || languages
+                .iter()
+                .any(|lang| !SUPPORTED_LANGUAGES.contains(&lang.as_str()))
+        {
+            return Err(bad(
+                "languages",
+                format!("is {languages:?}"),
+                "a non-empty list drawn from [\"fr\", \"en\"], the first being the default",
+            ));
+        }
+
+        let url_text = raw
+            .backend
+            .url
+            .unwrap_or_else(|| DEFAULT_BACKEND_URL.to_owned());
+        let url = parse_secure_url(&url_text).map_err(|problem| {
+            bad(
+                "backend.url",
+                problem,
+                "an https:// URL, or http:// on loopback (127.0.0.1, [::1], localhost)",
+            )
+        })?;
+
+        let submit_wait = seconds_in(raw.backend.submit_wait_seconds, 4, 0..=30).map_err(|v| {
+            bad(
+                "backend.submit_wait_seconds",
+                format!("is {v}"),
+                "a whole number of seconds from 0 to 30",
+            )
+        })?;
+        let request_timeout = seconds_in(raw.backend.request_timeout_seconds, 10, 1..=120)
+            .map_err(|v| {
+                bad(
+                    "backend.request_timeout_seconds",
+                    format!("is {v}"),
+                    "a whole number of seconds from 1 to 120",
+                )
+            })?;
+
+        let idle = seconds_in(raw.idle.idle_seconds, 90, 5..=3600).map_err(|v| {
+            bad(
+                "idle.idle_seconds",
+                format!("is {v}"),
+                "a whole number of seconds from 5 to 3600",
+            )
+        })?;
+        let warning = seconds_in(raw.idle.warning_seconds, 30, 20..=600).map_err(|v| {
+            bad(
+                "idle.warning_seconds",
+                format!("is {v}"),
+                "a whole number of seconds from 20 to 600 (WCAG 2.2.1 asks for at least 20)",
+            )
+        })?;
+        let confirmation_return = seconds_in(raw.idle.confirmation_return_seconds, 30, 5..=600)
+            .map_err(|v| {
+                bad(
+                    "idle.confirmation_return_seconds",
+                    format!("is {v}"),
+                    "a whole number of seconds from 5 to 600",
+                )
+            })?;
+
+        let mut endpoints = Vec::new();
+        for text in raw.updater.endpoints.unwrap_or_default() {
+            endpoints.push(parse_secure_url(&text).map_err(|problem| {
+                bad(
+                    "updater.endpoints",
+                    problem,
+                    "a list of https:// URLs (http:// only on loopback, for tests)",
+                )
+            })?);
+        }
+        let pubkey = match raw.updater.pubkey {
+            Some(key) if key.trim().is_empty() => {
+                return Err(bad(
+                    "updater.pubkey",
+                    "is empty".to_owned(),
+                    "the content of the minisign public key made by `tauri signer generate`",
+                ))
+            }
+            other => other,
+        };
+        let check_minutes = raw.updater.check_interval_minutes.unwrap_or(360);
+        if !(5..=10_080).contains(&check_minutes) {
+            return Err(bad(
+                "updater.check_interval_minutes",
+                format!("is {check_minutes}"),
+                "a whole number of minutes from 5 to 10080 (one week)",
+            ));
+        }
+
+        Ok(Config {
+            mode: raw.mode.unwrap_or(Mode::Kiosk),
+            tablet_fullscreen: raw.tablet.fullscreen.unwrap_or(true),
+            kiosk_id,
+            agency_department,
+            languages,
+            backend: BackendConfig {
+                url,
+                submit_wait,
+                request_timeout,
+            },
+            idle: IdleConfig {
+                idle,
+                warning,
+                confirmation_return,
+            },
+            updater: UpdaterConfig {
+                endpoints,
+                pubkey,
+                check_interval: Duration::from_secs(check_minutes * 60),
+            },
+            data_dir: raw.data_dir,
+        })
+    }
+}
+
+/// `--config PATH` or `--config=PATH` anywhere on the command line.
+fn config_path_from(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--config" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(path) = arg.strip_prefix("--config=") {
+            return Some(PathBuf::from(path));
+        }
+    }
+    None
+}
+
+fn seconds_in(
+    value: Option<u64>,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<Duration, u64> {
+    let value = value.unwrap_or(default);
+    if range.contains(&value) {
+        Ok(Duration::from_secs(value))
+    } else {
+        Err(value)
+    }
+}
+
+/// HTTPS anywhere; plain HTTP only to this machine, where nothing crosses a network.
+pub fn parse_secure_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|error| format!("is not a URL ({error})"))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err("uses plain http:// to another machine".to_owned()),
+        other => Err(format!("uses the {other}:// scheme")),
+    }
+}
+
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("kiosk.toml"), text)
+    }
+
+    #[test]
+    fn empty_file_gives_the_defaults() {
+        let config = parse("").unwrap();
+        assert_eq!(config.mode, Mode::Kiosk);
+        assert_eq!(config.backend.url.as_str(), DEFAULT_BACKEND_URL);
+        assert_eq!(config.idle.idle, Duration::from_secs(90));
+        assert_eq!(config.idle.warning, Duration::from_secs(30));
+        assert_eq!(config.languages, vec!["fr", "en"]);
+    }
+
+    #[test]
+    fn a_full_file_is_read() {
+        let config = parse(
+            r#"
+            mode = "tablet"
+            kiosk_id = "agence-44-01"
+            agency_department = "44"
+            languages = ["fr"]
+            [tablet]
+            fullscreen = false
+            [backend]
+            url = "https://msa.example.fr/api/"
+            submit_wait_seconds = 3
+            [idle]
+            idle_seconds = 60
+            warning_seconds = 25
+            [updater]
+            endpoints = ["https://updates.example.fr/kiosk/latest.json"]
+            check_interval_minutes = 60
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.mode, Mode::Tablet);
+        assert!(!config.tablet_fullscreen);
+        assert_eq!(config.agency_department.as_deref(), Some("44"));
+        assert_eq!(config.backend.submit_wait, Duration::from_secs(3));
+        assert_eq!(config.idle.warning, Duration::from_secs(25));
+        assert_eq!(config.updater.endpoints.len(), 1);
+    }
+
+    #[test]
+    fn errors_name_the_key_and_the_expected_form() {
+        let cases = [
+            ("mode = \"arcade\"", "mode"),
+            ("idel_seconds = 3", "idel_seconds"),
+            ("[idle]\nwarning_seconds = 5", "idle.warning_seconds"),
+            ("[idle]\nidle_seconds = -1", "idle_seconds"),
+            ("[backend]\nurl = \"http://msa.example.fr/\"", "backend.url"),
+            ("[backend]\nurl = \"ftp://127.0.0.1/\"", "backend.url"),
+            ("agency_department = \"99\"", "agency_department"),
+            ("languages = [\"de\"]", "languages"),
+            ("kiosk_id = \"a b\"", "kiosk_id"),
+            ("[updater]\npubkey = \"  \"", "updater.pubkey"),
+            ("[idle]\nidle_seconds = \"ninety\"", "idle_seconds"),
+            ("mode = ", "mode"),
+        ];
+        for (text, key) in cases {
+            let message = parse(text).unwrap_err().to_string();
+            assert!(
+                message.contains(key),
+                "{text:?} gave {message:?}, which does not name {key}"
+            );
+            assert!(message.contains("kiosk.toml"), "{message:?} names no file");
+        }
+    }
+
+    #[test]
+    fn loopback_http_is_allowed_and_remote_http_is_not() {
+        assert!(parse_secure_url("http://127.0.0.1:8787/").is_ok());
+        assert!(parse_secure_url("http://localhost:8787/").is_ok());
+        assert!(parse_secure_url("http://[::1]:8787/").is_ok());
+        assert!(parse_secure_url("http://10.0.0.1/").is_err());
+        assert!(parse_secure_url("https://10.0.0.1/").is_ok());
+    }
+
+    #[test]
+    fn the_flag_wins_over_the_environment() {
+        let dir = std::env::temp_dir();
+        let args = ["msa-kiosk", "--config=/nonexistent/flag.toml"].map(String::from);
+        let error = Config::locate_and_load(args, Some(dir.display().to_string())).unwrap_err();
+        assert!(error.to_string().contains("/nonexistent/flag.toml"));
+        let defaults = Config::locate_and_load(["msa-kiosk".to_owned()], None).unwrap();
+        assert_eq!(defaults.mode, Mode::Kiosk);
+    }
+}

@@ -1,0 +1,197 @@
+//! The delivery worker: takes the outbox's due entries one at a time and sends them, with
+//! exponential backoff and jitter between failed attempts. One step is `deliver_one`, so tests
+//! can drive the queue deterministically; `run` only loops and sleeps.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use enrol_core::wire::EnrolmentAnswer;
+use rand::Rng;
+use tokio::sync::{broadcast, Notify};
+
+use crate::backend_client::{BackendClient, Transient};
+use crate::outbox::{Outbox, OutboxError};
+
+/// First retry after about this long; doubled at each failure.
+const BACKOFF_BASE: Duration = Duration::from_secs(2);
+/// Never wait longer than this between two attempts.
+const BACKOFF_MAX: Duration = Duration::from_secs(300);
+/// How often an idle worker looks at the outbox even if nobody wakes it.
+const IDLE_POLL: Duration = Duration::from_secs(30);
+
+/// What one step of the worker did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// The backend answered for good; the entry is gone from the outbox.
+    Delivered {
+        reference: String,
+        answer: EnrolmentAnswer,
+    },
+    /// A transient failure; the entry will be tried again.
+    Retried { code: String },
+    /// Nothing is due.
+    Idle,
+}
+
+/// The outcome name kept in the statistics for a final answer.
+pub fn outcome_name(answer: &EnrolmentAnswer) -> &'static str {
+    match answer {
+        EnrolmentAnswer::Verified { .. } => "verified",
+        EnrolmentAnswer::Postal { .. } => "postal",
+        EnrolmentAnswer::AlreadyEnrolled { .. } => "alreadyEnrolled",
+        EnrolmentAnswer::Invalid { .. } => "invalid",
+        EnrolmentAnswer::IdempotencyKeyReused => "idempotencyKeyReused",
+        EnrolmentAnswer::Unauthorized => "unauthorized",
+        EnrolmentAnswer::Throttled => "throttled",
+        EnrolmentAnswer::Unavailable => "unavailable",
+    }
+}
+
+/// How long to wait before attempt number `attempts + 1`: doubling from `BACKOFF_BASE` up to
+/// `BACKOFF_MAX`, spread by ±25 % so that kiosks coming back online together do not retry in
+/// step; never sooner than the backend's `Retry-After`. `jitter` is in [0, 1).
+pub fn backoff(attempts: u32, retry_after: Option<Duration>, jitter: f64) -> Duration {
+    let doubled = BACKOFF_BASE.saturating_mul(1u32 << attempts.min(16));
+    let base = doubled.min(BACKOFF_MAX);
+    let spread = base.mul_f64(0.75 + 0.5 * jitter.clamp(0.0, 1.0));
+    spread.max(retry_after.unwrap_or_default())
+}
+
+/// One step: send the oldest due entry, if any.
+pub async fn deliver_one(
+    outbox: &Outbox,
+    client: &BackendClient,
+    now_ms: i64,
+) -> Result<Attempt, OutboxError> {
+    let Some(pending) = outbox.next_due(now_ms).await? else {
+        return Ok(Attempt::Idle);
+    };
+    match client.send(pending.idempotency_key, &pending.request).await {
+        Ok(answer) => {
+            let outcome = outcome_name(&answer);
+            outbox.complete(&pending, outcome, now_ms).await?;
+            tracing::info!(reference = %pending.reference, outcome, attempts = pending.attempts + 1, "enrolment delivered");
+            Ok(Attempt::Delivered {
+                reference: pending.reference,
+                answer,
+            })
+        }
+        Err(Transient { code, retry_after }) => {
+            let wait = backoff(pending.attempts, retry_after, rand::rng().random::<f64>());
+            let next = now_ms.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+            outbox.reschedule(&pending.id, next, &code).await?;
+            tracing::warn!(reference = %pending.reference, code = %code, retry_in_ms = wait.as_millis() as u64, "delivery failed, will retry");
+            Ok(Attempt::Retried { code })
+        }
+    }
+}
+
+pub fn now_ms() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The handle the rest of the app uses: wake the worker, hear its final answers.
+#[derive(Clone)]
+pub struct DeliveryHandle {
+    wake: Arc<Notify>,
+    answers: broadcast::Sender<(String, EnrolmentAnswer)>,
+}
+
+impl DeliveryHandle {
+    pub fn new() -> DeliveryHandle {
+        let (answers, _) = broadcast::channel(64);
+        DeliveryHandle {
+            wake: Arc::new(Notify::new()),
+            answers,
+        }
+    }
+
+    /// Something was queued: try now rather than at the next poll.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Subscribe before enqueueing, so an answer that comes quickly is not missed.
+    pub fn subscribe(&self) -> broadcast::Receiver<(String, EnrolmentAnswer)> {
+        self.answers.subscribe()
+    }
+
+    /// Waits up to `wait` for the final answer about `reference`.
+    pub async fn answer_for(
+        mut receiver: broadcast::Receiver<(String, EnrolmentAnswer)>,
+        reference: &str,
+        wait: Duration,
+    ) -> Option<EnrolmentAnswer> {
+        tokio::time::timeout(wait, async {
+            loop {
+                match receiver.recv().await {
+                    Ok((delivered, answer)) if delivered == reference => return Some(answer),
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+
+    /// The worker's loop. Ends only with the app.
+    pub async fn run(self, outbox: Outbox, client: Option<Arc<BackendClient>>) {
+        let Some(client) = client else {
+            tracing::error!("no backend token in the OS keyring: enrolments are kept in the outbox until the kiosk is provisioned (msa-kiosk provision-token)");
+            return;
+        };
+        loop {
+            match deliver_one(&outbox, &client, now_ms()).await {
+                Ok(Attempt::Delivered { reference, answer }) => {
+                    let _ = self.answers.send((reference, answer));
+                }
+                Ok(Attempt::Retried { .. }) => {}
+                Ok(Attempt::Idle) => {
+                    let until_due = match outbox.next_attempt_at().await {
+                        Ok(Some(at)) => Duration::from_millis(
+                            u64::try_from(at.saturating_sub(now_ms())).unwrap_or(0),
+                        ),
+                        _ => IDLE_POLL,
+                    };
+                    let _ =
+                        tokio::time::timeout(until_due.min(IDLE_POLL), self.wake.notified()).await;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "outbox error");
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(5), self.wake.notified()).await;
+                }
+            }
+        }
+    }
+}
+
+impl Default for DeliveryHandle {
+    fn default() -> Self {
+        DeliveryHandle::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_is_capped_and_respects_retry_after() {
+        assert_eq!(backoff(0, None, 0.5), Duration::from_secs(2));
+        assert_eq!(backoff(1, None, 0.5), Duration::from_secs(4));
+        assert_eq!(backoff(3, None, 0.5), Duration::from_secs(16));
+        assert_eq!(backoff(30, None, 0.5), BACKOFF_MAX);
+        assert_eq!(backoff(0, None, 0.0), Duration::from_millis(1500));
+        assert!(backoff(0, None, 0.999) < Duration::from_millis(2500));
+        assert_eq!(
+            backoff(0, Some(Duration::from_secs(60)), 0.5),
+            Duration::from_secs(60)
+        );
+    }
+}

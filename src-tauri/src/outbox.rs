@@ -1,0 +1,382 @@
+//! The durable outbox: nothing confirmed on screen is ever lost.
+//!
+//! Each enrolment is written here (SQLite in WAL mode with `synchronous=FULL`, so a committed row
+//! survives power loss) *before* the confirmation screen appears. The delivery worker sends it,
+//! with the same idempotency key on every retry, and deletes it once the backend has answered
+//! for good, keeping only a non-personal line (reference, outcome, times) for the statistics.
+//!
+//! The request is encrypted with XChaCha20-Poly1305 under a 256-bit key that lives in the OS
+//! keyring; the idempotency key is the associated data, so a payload cannot be moved to another
+//! row unnoticed.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use enrol_core::wire::EnrolmentRequest;
+use rand::RngCore;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::secrets::{Secret, SecretStore, StoreError, KIOSK_SERVICE};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./src-tauri/migrations");
+
+/// `next_attempt_at` of an entry that cannot be decrypted: far in the future, out of the way.
+const SET_ASIDE: i64 = i64::MAX / 2;
+
+/// The keyring entry holding the outbox key.
+pub const OUTBOX_KEY_ENTRY: &str = "outbox-key";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("outbox database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("outbox migrations: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("outbox key: {0}")]
+    Key(#[from] StoreError),
+    #[error("the outbox key in the keyring is malformed")]
+    MalformedKey,
+    #[error("an outbox entry could not be decrypted (wrong key or tampered row)")]
+    Decrypt,
+    #[error("an outbox entry could not be encoded")]
+    Encode,
+}
+
+/// The 256-bit outbox key. Zeroed on drop; never printed.
+pub struct OutboxKey(Zeroizing<[u8; 32]>);
+
+impl OutboxKey {
+    /// Reads the key from the keyring, creating it on the first start.
+    pub fn load_or_create(store: &dyn SecretStore) -> Result<OutboxKey, OutboxError> {
+        let engine = base64::engine::general_purpose::STANDARD;
+        if let Some(secret) = store.get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY)? {
+            let bytes = Zeroizing::new(
+                engine
+                    .decode(secret.expose())
+                    .map_err(|_| OutboxError::MalformedKey)?,
+            );
+            let mut key = Zeroizing::new([0u8; 32]);
+            if bytes.len() != key.len() {
+                return Err(OutboxError::MalformedKey);
+            }
+            key.copy_from_slice(&bytes);
+            return Ok(OutboxKey(key));
+        }
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::rng().fill_bytes(key.as_mut());
+        store.set(
+            KIOSK_SERVICE,
+            OUTBOX_KEY_ENTRY,
+            &Secret::new(engine.encode(key.as_ref())),
+        )?;
+        tracing::info!("created a new outbox key in the OS keyring");
+        Ok(OutboxKey(key))
+    }
+
+    #[cfg(test)]
+    pub fn random() -> OutboxKey {
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::rng().fill_bytes(key.as_mut());
+        OutboxKey(key)
+    }
+}
+
+/// An enrolment waiting for delivery, decrypted.
+pub struct Pending {
+    pub id: String,
+    pub idempotency_key: Uuid,
+    pub reference: String,
+    pub request: EnrolmentRequest,
+    pub attempts: u32,
+    pub created_at: i64,
+}
+
+#[derive(Clone)]
+pub struct Outbox {
+    pool: SqlitePool,
+    cipher: XChaCha20Poly1305,
+}
+
+impl Outbox {
+    pub async fn open(path: &Path, key: &OutboxKey) -> Result<Outbox, OutboxError> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit is on disk before the confirmation screen says so.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10));
+        // One connection: a single writer, so no SQLITE_BUSY between the worker and a submit.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        let cipher = XChaCha20Poly1305::new(key.0.as_ref().into());
+        Ok(Outbox { pool, cipher })
+    }
+
+    /// Writes the enrolment durably. Returns once it is committed to disk.
+    pub async fn enqueue(
+        &self,
+        idempotency_key: Uuid,
+        request: &EnrolmentRequest,
+        now_ms: i64,
+    ) -> Result<(), OutboxError> {
+        let plain = Zeroizing::new(serde_json::to_vec(request).map_err(|_| OutboxError::Encode)?);
+        let mut nonce = [0u8; 24];
+        rand::rng().fill_bytes(&mut nonce);
+        let aad = idempotency_key.to_string();
+        let payload = self
+            .cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &plain,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| OutboxError::Encode)?;
+        sqlx::query(
+            "INSERT INTO outbox (id, idempotency_key, reference, nonce, payload, next_attempt_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(Uuid::now_v7().to_string())
+        .bind(&aad)
+        .bind(&request.reference)
+        .bind(&nonce[..])
+        .bind(payload)
+        .bind(now_ms)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The oldest entry whose next attempt is due, decrypted.
+    pub async fn next_due(&self, now_ms: i64) -> Result<Option<Pending>, OutboxError> {
+        let row = sqlx::query(
+            "SELECT id, idempotency_key, reference, nonce, payload, attempts, created_at FROM outbox
+             WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1",
+        )
+        .bind(now_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id: String = row.get("id");
+        match self.decrypt_row(&row) {
+            Some((idempotency_key, request)) => Ok(Some(Pending {
+                id,
+                idempotency_key,
+                reference: row.get("reference"),
+                request,
+                attempts: row.get::<i64, _>("attempts").try_into().unwrap_or(u32::MAX),
+                created_at: row.get("created_at"),
+            })),
+            None => {
+                // Kept, never deleted (it may be read again with the right key), but set aside so
+                // that it does not block the entries behind it.
+                sqlx::query("UPDATE outbox SET next_attempt_at = ?, last_error = 'undecryptable' WHERE id = ?")
+                    .bind(SET_ASIDE)
+                    .bind(&id)
+                    .execute(&self.pool)
+                    .await?;
+                Err(OutboxError::Decrypt)
+            }
+        }
+    }
+
+    fn decrypt_row(&self, row: &sqlx::sqlite::SqliteRow) -> Option<(Uuid, EnrolmentRequest)> {
+        let idempotency_key: String = row.get("idempotency_key");
+        let nonce: Vec<u8> = row.get("nonce");
+        let payload: Vec<u8> = row.get("payload");
+        if nonce.len() != 24 {
+            return None;
+        }
+        let plain = Zeroizing::new(
+            self.cipher
+                .decrypt(
+                    XNonce::from_slice(&nonce),
+                    Payload {
+                        msg: &payload,
+                        aad: idempotency_key.as_bytes(),
+                    },
+                )
+                .ok()?,
+        );
+        let request = serde_json::from_slice(&plain).ok()?;
+        Some((Uuid::parse_str(&idempotency_key).ok()?, request))
+    }
+
+    /// The backend answered for good: the row goes, a non-personal line stays for statistics.
+    pub async fn complete(
+        &self,
+        pending: &Pending,
+        outcome: &str,
+        now_ms: i64,
+    ) -> Result<(), OutboxError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM outbox WHERE id = ?")
+            .bind(&pending.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO delivered (reference, outcome, attempts, queued_at, delivered_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&pending.reference)
+        .bind(outcome)
+        .bind(i64::from(pending.attempts) + 1)
+        .bind(pending.created_at)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The attempt failed in a way worth retrying: try again at `next_attempt_at`.
+    pub async fn reschedule(
+        &self,
+        id: &str,
+        next_attempt_at: i64,
+        error_code: &str,
+    ) -> Result<(), OutboxError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+        )
+        .bind(next_attempt_at)
+        .bind(error_code)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn pending_count(&self) -> Result<i64, OutboxError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// When the next entry falls due, if any.
+    pub async fn next_attempt_at(&self) -> Result<Option<i64>, OutboxError> {
+        Ok(
+            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Delivered enrolments per outcome, for the kiosk's status.
+    pub async fn delivered_counts(&self) -> Result<Vec<(String, i64)>, OutboxError> {
+        let rows = sqlx::query(
+            "SELECT outcome, COUNT(*) AS n FROM delivered GROUP BY outcome ORDER BY outcome",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.get("outcome"), row.get("n")))
+            .collect())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use enrol_core::wire::WireVerification;
+
+    fn request(reference: &str) -> EnrolmentRequest {
+        EnrolmentRequest {
+            reference: reference.into(),
+            kiosk_id: "test".into(),
+            nir: "1841276451089".into(),
+            nir_key: "08".into(),
+            last_name: "Canari".into(),
+            first_name: "Jaune".into(),
+            birth_date: "1984-12-03".into(),
+            email: "canari@example.fr".into(),
+            phone: None,
+            verification: WireVerification::None,
+            department: "44".into(),
+            cgu_version: "sha256:0000000000000000".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_entry_is_stored_encrypted_and_comes_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let outbox = Outbox::open(&path, &OutboxKey::random()).await.unwrap();
+        let key = Uuid::new_v4();
+        outbox
+            .enqueue(key, &request("AAAA-BBBB"), 1_000)
+            .await
+            .unwrap();
+        assert!(outbox.next_due(999).await.unwrap().is_none(), "not due yet");
+        let pending = outbox.next_due(1_000).await.unwrap().unwrap();
+        assert_eq!(pending.idempotency_key, key);
+        assert_eq!(pending.request, request("AAAA-BBBB"));
+        outbox.close().await;
+
+        // Nothing personal in clear in the database, its WAL or its journal.
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for canary in ["1841276451089", "Canari", "canari@example.fr", "1984-12-03"] {
+                assert!(!text.contains(canary), "{canary} found in clear");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_completed_entry_leaves_only_its_statistics() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("o.db"), &OutboxKey::random())
+            .await
+            .unwrap();
+        outbox
+            .enqueue(Uuid::new_v4(), &request("CCCC-DDDD"), 0)
+            .await
+            .unwrap();
+        let pending = outbox.next_due(0).await.unwrap().unwrap();
+        outbox.reschedule(&pending.id, 50, "timeout").await.unwrap();
+        assert!(outbox.next_due(10).await.unwrap().is_none());
+        let pending = outbox.next_due(50).await.unwrap().unwrap();
+        assert_eq!(pending.attempts, 1);
+        outbox.complete(&pending, "postal", 60).await.unwrap();
+        assert_eq!(outbox.pending_count().await.unwrap(), 0);
+        assert_eq!(
+            outbox.delivered_counts().await.unwrap(),
+            vec![("postal".to_owned(), 1)]
+        );
+    }
+
+    #[tokio::test]
+    async fn another_key_cannot_read_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o.db");
+        let outbox = Outbox::open(&path, &OutboxKey::random()).await.unwrap();
+        outbox
+            .enqueue(Uuid::new_v4(), &request("EEEE-FFFF"), 0)
+            .await
+            .unwrap();
+        outbox.close().await;
+        let other = Outbox::open(&path, &OutboxKey::random()).await.unwrap();
+        assert!(matches!(other.next_due(0).await, Err(OutboxError::Decrypt)));
+        // Set aside, not lost: it no longer blocks the queue, and it is still there.
+        assert!(other.next_due(0).await.unwrap().is_none());
+        assert_eq!(other.pending_count().await.unwrap(), 1);
+    }
+}

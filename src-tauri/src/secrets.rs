@@ -1,0 +1,233 @@
+//! Secrets and where they live: the OS keyring, never the webview, a file in clear or a log.
+//!
+//! | entry | lifetime | why the keyring |
+//! |---|---|---|
+//! | `session/nir`, `session/secret` | one enrolment; deleted when it ends, swept at start after a crash | credentials of the person (SPEC §3) |
+//! | `kiosk/outbox-key` | the life of the install (must survive a reboot) | decrypts the outbox at rest |
+//! | `kiosk/backend-token` | until re-provisioned | the kiosk's credential for the MSA backend |
+//!
+//! On Linux the store is the Secret Service (gnome-keyring on the session D-Bus): it persists
+//! across reboots, which the outbox key needs; kernel keyutils would forget it at power-off.
+//! Windows: Credential Manager. macOS: Keychain. The store features are named explicitly in
+//! Cargo.toml, because keyring 3 silently falls back to a mock that keeps nothing otherwise.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+/// The keyring "service" of the entries of one enrolment session.
+pub const SESSION_SERVICE: &str = "fr.msa.kiosk.session";
+/// The keyring "service" of the kiosk's own long-lived secrets.
+pub const KIOSK_SERVICE: &str = "fr.msa.kiosk";
+
+/// Every session entry; fixed names, because there is one session at a time. A crash leaves at
+/// most these behind, so the sweep at start knows exactly what to delete.
+pub const SESSION_ENTRIES: &[&str] = &["nir", "secret"];
+
+/// A secret value: `Debug` and `Display` print `<redacted>`, it has no `Serialize`, and its
+/// memory is zeroed when it is dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(Zeroizing::new(value.into()))
+    }
+
+    /// The value itself, for the few places that must use it (a keyring write, a request body).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Why the store failed, without any secret in the message.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the OS keyring is not available: {0}")]
+    Unavailable(String),
+    #[error("the OS keyring refused the operation: {0}")]
+    Failed(String),
+}
+
+/// The few operations the app needs of a keyring.
+pub trait SecretStore: Send + Sync {
+    fn set(&self, service: &str, name: &str, value: &Secret) -> Result<(), StoreError>;
+    /// `Ok(None)` when there is no such entry.
+    fn get(&self, service: &str, name: &str) -> Result<Option<Secret>, StoreError>;
+    /// Deleting an entry that does not exist is not an error.
+    fn delete(&self, service: &str, name: &str) -> Result<(), StoreError>;
+    /// A short name of the backing store, for the kiosk's status and the no-mock test.
+    fn backend_name(&self) -> String;
+}
+
+/// The OS keyring through the `keyring` crate.
+pub struct KeyringStore;
+
+impl KeyringStore {
+    fn entry(service: &str, name: &str) -> Result<keyring::Entry, StoreError> {
+        keyring::Entry::new(service, name).map_err(map_keyring_error)
+    }
+}
+
+fn map_keyring_error(error: keyring::Error) -> StoreError {
+    match error {
+        keyring::Error::PlatformFailure(e) | keyring::Error::NoStorageAccess(e) => {
+            StoreError::Unavailable(e.to_string())
+        }
+        // The other variants never carry the secret (keyring's BadEncoding holds bytes read back,
+        // so it is reduced to its kind here).
+        keyring::Error::BadEncoding(_) => StoreError::Failed("stored value is not UTF-8".into()),
+        other => StoreError::Failed(other.to_string()),
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn set(&self, service: &str, name: &str, value: &Secret) -> Result<(), StoreError> {
+        KeyringStore::entry(service, name)?
+            .set_password(value.expose())
+            .map_err(map_keyring_error)
+    }
+
+    fn get(&self, service: &str, name: &str) -> Result<Option<Secret>, StoreError> {
+        match KeyringStore::entry(service, name)?.get_password() {
+            Ok(value) => Ok(Some(Secret::new(value))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(error) => Err(map_keyring_error(error)),
+        }
+    }
+
+    fn delete(&self, service: &str, name: &str) -> Result<(), StoreError> {
+        match KeyringStore::entry(service, name)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(error) => Err(map_keyring_error(error)),
+        }
+    }
+
+    fn backend_name(&self) -> String {
+        let entry = match keyring::Entry::new(KIOSK_SERVICE, "probe") {
+            Ok(entry) => entry,
+            Err(error) => return format!("unavailable: {error}"),
+        };
+        let credential = entry.get_credential();
+        #[cfg(target_os = "linux")]
+        if credential
+            .downcast_ref::<keyring::secret_service::SsCredential>()
+            .is_some()
+        {
+            return "secret-service".into();
+        }
+        #[cfg(target_os = "windows")]
+        if credential
+            .downcast_ref::<keyring::windows::WinCredential>()
+            .is_some()
+        {
+            return "windows-credential-manager".into();
+        }
+        #[cfg(target_os = "macos")]
+        if credential
+            .downcast_ref::<keyring::macos::MacCredential>()
+            .is_some()
+        {
+            return "macos-keychain".into();
+        }
+        if credential
+            .downcast_ref::<keyring::mock::MockCredential>()
+            .is_some()
+        {
+            return "mock".into();
+        }
+        "unknown".into()
+    }
+}
+
+/// Deletes whatever a session left in the keyring. Run when a session ends and at every start
+/// (a crash or power loss in the middle of an enrolment leaves entries behind).
+pub fn sweep_session_entries(store: &dyn SecretStore) -> Result<(), StoreError> {
+    for name in SESSION_ENTRIES {
+        store.delete(SESSION_SERVICE, name)?;
+    }
+    Ok(())
+}
+
+/// An in-memory store for unit tests of the session logic. The real store is tested against
+/// the real Secret Service in `tests/keyring_store.rs`.
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: std::sync::Mutex<std::collections::HashMap<(String, String), Secret>>,
+}
+
+impl SecretStore for MemoryStore {
+    fn set(&self, service: &str, name: &str, value: &Secret) -> Result<(), StoreError> {
+        self.entries
+            .lock()
+            .unwrap()
+            .insert((service.into(), name.into()), value.clone());
+        Ok(())
+    }
+
+    fn get(&self, service: &str, name: &str) -> Result<Option<Secret>, StoreError> {
+        Ok(self
+            .entries
+            .lock()
+            .unwrap()
+            .get(&(service.into(), name.into()))
+            .cloned())
+    }
+
+    fn delete(&self, service: &str, name: &str) -> Result<(), StoreError> {
+        self.entries
+            .lock()
+            .unwrap()
+            .remove(&(service.into(), name.into()));
+        Ok(())
+    }
+
+    fn backend_name(&self) -> String {
+        "memory".into()
+    }
+}
+
+impl MemoryStore {
+    pub fn len(&self) -> usize {
+        self.entries.lock().unwrap().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_prints_its_value() {
+        let secret = Secret::new("1841276451089");
+        assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+        assert!(!format!("{:?}", Some(&secret)).contains("1841"));
+    }
+
+    #[test]
+    fn the_sweep_removes_every_session_entry_and_keeps_the_kiosks() {
+        let store = MemoryStore::default();
+        store
+            .set(SESSION_SERVICE, "nir", &Secret::new("x"))
+            .unwrap();
+        store
+            .set(SESSION_SERVICE, "secret", &Secret::new("y"))
+            .unwrap();
+        store
+            .set(KIOSK_SERVICE, "outbox-key", &Secret::new("z"))
+            .unwrap();
+        sweep_session_entries(&store).unwrap();
+        assert_eq!(store.len(), 1);
+        assert!(store.get(KIOSK_SERVICE, "outbox-key").unwrap().is_some());
+    }
+}

@@ -1,0 +1,788 @@
+//! One enrolment session, held by Rust as a state machine (SPEC §3). No Tauri here: the
+//! commands are thin adapters over these methods, and the unit tests drive them directly.
+//!
+//! The NIR and the verification secret are credentials: they go to the OS keyring as soon as
+//! their step is accepted, are read back only to show the review and to queue the enrolment,
+//! and are deleted when the session ends. The session itself keeps only the rest of the
+//! answers, as parsed values, plus the kind and masked form of the secret.
+
+use std::time::{Duration, Instant};
+
+use enrol_core::date::{iso, parse_iso_date};
+use enrol_core::{
+    code, parse_identity, parse_verification, rules, AmountCents, CardKind, CguVersion, Department,
+    Enrolment, Field, Identity, IdentityForm, Invalid, Nir, VerificationForm, VerificationItem,
+    VitaleSerial,
+};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::secrets::{sweep_session_entries, Secret, SecretStore, SESSION_SERVICE};
+
+const NIR_ENTRY: &str = "nir";
+const SECRET_ENTRY: &str = "secret";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Step {
+    Welcome,
+    Nir,
+    Identity,
+    Verification,
+    Department,
+    Review,
+    Confirmation,
+}
+
+impl Step {
+    fn after(self) -> Step {
+        match self {
+            Step::Welcome => Step::Nir,
+            Step::Nir => Step::Identity,
+            Step::Identity => Step::Verification,
+            Step::Verification => Step::Department,
+            Step::Department => Step::Review,
+            Step::Review | Step::Confirmation => Step::Confirmation,
+        }
+    }
+}
+
+/// The chosen verification item, as the session may keep it: its kind and masked form only.
+#[derive(Debug, Clone)]
+struct VerificationSummary {
+    /// The form's kind: `vitalePhoto`, `vitaleNoPhoto`, `childBirthDate`, `paymentAmount`, `none`.
+    form_kind: String,
+    masked: String,
+}
+
+/// Why a session method refused: always the `{code, field, key}` list for the screen.
+pub type Refusal = Vec<Invalid>;
+
+fn out_of_order() -> Refusal {
+    vec![Invalid::general(code::SESSION_OUT_OF_ORDER)]
+}
+
+fn unavailable(error: impl std::fmt::Display) -> Refusal {
+    // The error names the store's failure, never a value.
+    tracing::error!(%error, "secret store failure");
+    vec![Invalid::general(code::SYSTEM_UNAVAILABLE)]
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NirAccepted {
+    pub next: Step,
+    pub nir_display: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Next {
+    pub next: Step,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_suggestion: Option<String>,
+}
+
+impl Next {
+    fn to(next: Step) -> Next {
+        Next {
+            next,
+            email_suggestion: None,
+        }
+    }
+}
+
+/// The values of an answered step, to fill its screen again (back link, « Modifier »).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepValues {
+    pub step: Step,
+    pub values: serde_json::Value,
+    pub from_review: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DepartmentView {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub caisse: &'static str,
+}
+
+impl From<Department> for DepartmentView {
+    fn from(department: Department) -> Self {
+        DepartmentView {
+            code: department.code(),
+            name: department.name(),
+            caisse: department.caisse().name,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationView {
+    pub kind: String,
+    pub masked: String,
+}
+
+/// Everything the review screen shows. Personal data, on its way to the screen only.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Review {
+    pub nir: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub verification: VerificationView,
+    pub department: DepartmentView,
+}
+
+impl std::fmt::Debug for Review {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Review(<redacted>)")
+    }
+}
+
+/// One enrolment in progress.
+pub struct Session {
+    step: Step,
+    /// The person came from the review (« Modifier »): the step's « Suivant » returns there.
+    from_review: bool,
+    has_nir: bool,
+    identity: Option<Identity>,
+    verification: Option<VerificationSummary>,
+    department: Option<Department>,
+    last_activity: Instant,
+    warned: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("step", &self.step)
+            .field("from_review", &self.from_review)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the idle clock says about a session.
+#[derive(Debug, PartialEq, Eq)]
+pub enum IdleState {
+    Active,
+    /// Ask « Êtes-vous toujours là ? »; `seconds_left` until the wipe.
+    Warn {
+        seconds_left: u64,
+    },
+    Expired,
+}
+
+impl Session {
+    /// A fresh session: anything a previous one left in the keyring is swept first.
+    pub fn start(store: &dyn SecretStore, now: Instant) -> Result<Session, Refusal> {
+        sweep_session_entries(store).map_err(unavailable)?;
+        Ok(Session {
+            step: Step::Nir,
+            from_review: false,
+            has_nir: false,
+            identity: None,
+            verification: None,
+            department: None,
+            last_activity: now,
+            warned: false,
+        })
+    }
+
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    /// Ends the session: keyring entries deleted; the rest is dropped with `self` (the parsed
+    /// values zero their memory on drop).
+    pub fn wipe(self, store: &dyn SecretStore) -> Result<(), Refusal> {
+        sweep_session_entries(store).map_err(unavailable)
+    }
+
+    pub fn touch(&mut self, now: Instant) {
+        self.last_activity = now;
+        self.warned = false;
+    }
+
+    /// The authoritative idle clock. A warning is reported once per idle period.
+    pub fn idle_state(&mut self, now: Instant, idle: Duration, warning: Duration) -> IdleState {
+        let quiet = now.saturating_duration_since(self.last_activity);
+        if quiet >= idle + warning {
+            IdleState::Expired
+        } else if quiet >= idle && !self.warned {
+            self.warned = true;
+            IdleState::Warn {
+                seconds_left: (idle + warning - quiet).as_secs().max(1),
+            }
+        } else {
+            IdleState::Active
+        }
+    }
+
+    /// Where « Suivant » leads from `step`: back to the review when editing from it.
+    fn advance(&mut self, from: Step) -> Step {
+        let next = if self.from_review {
+            Step::Review
+        } else {
+            from.after()
+        };
+        self.from_review = false;
+        self.step = next;
+        next
+    }
+
+    fn require(&self, answered: bool) -> Result<(), Refusal> {
+        if answered && self.step != Step::Confirmation {
+            Ok(())
+        } else {
+            Err(out_of_order())
+        }
+    }
+
+    fn read_nir(&self, store: &dyn SecretStore) -> Result<Nir, Refusal> {
+        let secret = store
+            .get(SESSION_SERVICE, NIR_ENTRY)
+            .map_err(unavailable)?
+            .ok_or_else(|| vec![Invalid::general(code::SESSION_EXPIRED)])?;
+        Nir::parse(secret.expose()).map_err(|_| vec![Invalid::general(code::SYSTEM_INTERNAL)])
+    }
+
+    /// Step 2.
+    pub fn submit_nir(
+        &mut self,
+        store: &dyn SecretStore,
+        input: &str,
+    ) -> Result<NirAccepted, Refusal> {
+        self.require(true)?;
+        let nir = Nir::parse(input).map_err(|e| vec![e])?;
+        store
+            .set(SESSION_SERVICE, NIR_ENTRY, &Secret::new(nir.as_str()))
+            .map_err(unavailable)?;
+        self.has_nir = true;
+        let mut next = self.advance(Step::Nir);
+        // A changed NIR may no longer agree with the birth date already given: ask it again.
+        if let Some(identity) = &self.identity {
+            if rules::birth_date_matches_nir(&identity.birth_date, &nir).is_err() {
+                self.from_review = next == Step::Review;
+                next = Step::Identity;
+                self.step = next;
+            }
+        }
+        Ok(NirAccepted {
+            next,
+            nir_display: nir.grouped(),
+        })
+    }
+
+    /// Step 3. With a likely typo in the e-mail's domain and `keep_email_as_typed` false, the
+    /// step is not accepted yet: the screen offers the suggestion.
+    pub fn submit_identity(
+        &mut self,
+        store: &dyn SecretStore,
+        form: &IdentityForm,
+        keep_email_as_typed: bool,
+        today: Date,
+    ) -> Result<Next, Refusal> {
+        self.require(self.has_nir)?;
+        let nir = self.read_nir(store)?;
+        let identity = parse_identity(form, &nir, today)?;
+        if !keep_email_as_typed {
+            if let Some(suggestion) = identity.email.suggestion() {
+                return Ok(Next {
+                    next: Step::Identity,
+                    email_suggestion: Some(suggestion),
+                });
+            }
+        }
+        let birth = identity.birth_date.clone();
+        self.identity = Some(identity);
+        let mut next = self.advance(Step::Identity);
+        // A child's birth date must stay after the person's: ask the item again if it no longer is.
+        if self
+            .verification
+            .as_ref()
+            .is_some_and(|v| v.form_kind == "childBirthDate")
+        {
+            if let Ok(item) = self.read_verification(store, today) {
+                if rules::verification_matches_birth(&item, &birth).is_err() {
+                    self.from_review = next == Step::Review;
+                    next = Step::Verification;
+                    self.step = next;
+                }
+            }
+        }
+        Ok(Next::to(next))
+    }
+
+    /// Step 4. Only the chosen item is parsed and kept (minimisation), in the keyring.
+    pub fn submit_verification(
+        &mut self,
+        store: &dyn SecretStore,
+        form: &VerificationForm,
+        today: Date,
+    ) -> Result<Next, Refusal> {
+        let Some(identity) = &self.identity else {
+            return Err(out_of_order());
+        };
+        self.require(true)?;
+        let item = parse_verification(form, &identity.birth_date, today)?;
+        store
+            .set(SESSION_SERVICE, SECRET_ENTRY, &encode_item(&item))
+            .map_err(unavailable)?;
+        self.verification = Some(VerificationSummary {
+            form_kind: form_kind(&item),
+            masked: item.masked(),
+        });
+        Ok(Next::to(self.advance(Step::Verification)))
+    }
+
+    /// Step 5.
+    pub fn submit_department(&mut self, code_typed: &str) -> Result<Next, Refusal> {
+        self.require(self.verification.is_some())?;
+        let department = Department::parse(code_typed).map_err(|e| vec![e])?;
+        self.department = Some(department);
+        Ok(Next::to(self.advance(Step::Department)))
+    }
+
+    fn read_verification(
+        &self,
+        store: &dyn SecretStore,
+        today: Date,
+    ) -> Result<VerificationItem, Refusal> {
+        let secret = store
+            .get(SESSION_SERVICE, SECRET_ENTRY)
+            .map_err(unavailable)?
+            .ok_or_else(|| vec![Invalid::general(code::SESSION_EXPIRED)])?;
+        decode_item(secret.expose(), today)
+            .ok_or_else(|| vec![Invalid::general(code::SYSTEM_INTERNAL)])
+    }
+
+    fn is_answered(&self, step: Step) -> bool {
+        match step {
+            Step::Nir => self.has_nir,
+            Step::Identity => self.identity.is_some(),
+            Step::Verification => self.verification.is_some(),
+            Step::Department => self.department.is_some(),
+            Step::Review => {
+                self.department.is_some()
+                    && self.verification.is_some()
+                    && self.identity.is_some()
+                    && self.has_nir
+            }
+            Step::Welcome | Step::Confirmation => false,
+        }
+    }
+
+    /// Reopens an answered step with its values (back link, « Modifier »). From the review,
+    /// the step's « Suivant » will return to the review.
+    pub fn open_step(
+        &mut self,
+        store: &dyn SecretStore,
+        step: Step,
+        today: Date,
+    ) -> Result<StepValues, Refusal> {
+        if self.step == Step::Confirmation {
+            return Err(out_of_order());
+        }
+        let from_review = self.step == Step::Review || (self.from_review && step != Step::Review);
+        let values = match step {
+            Step::Nir if self.has_nir => {
+                serde_json::json!({ "nir": self.read_nir(store)?.grouped() })
+            }
+            Step::Nir => serde_json::json!({ "nir": "" }),
+            Step::Identity => match &self.identity {
+                Some(identity) => {
+                    let birth = identity.birth_date.date();
+                    serde_json::json!({
+                        "lastName": identity.last_name.as_str(),
+                        "firstName": identity.first_name.as_str(),
+                        "birthDay": birth.day().to_string(),
+                        "birthMonth": u8::from(birth.month()).to_string(),
+                        "birthYear": birth.year().to_string(),
+                        "email": identity.email.as_str(),
+                        "phone": identity.phone.as_ref().map(|p| p.e164()),
+                    })
+                }
+                None if self.has_nir => serde_json::json!({}),
+                None => return Err(out_of_order()),
+            },
+            Step::Verification => match &self.verification {
+                Some(summary) => {
+                    verification_values(&summary.form_kind, &self.read_verification(store, today)?)
+                }
+                None if self.identity.is_some() => serde_json::json!({}),
+                None => return Err(out_of_order()),
+            },
+            Step::Department => match self.department {
+                Some(department) => serde_json::json!({ "code": department.code() }),
+                None if self.verification.is_some() => serde_json::json!({}),
+                None => return Err(out_of_order()),
+            },
+            Step::Review if self.is_answered(Step::Review) => serde_json::json!({}),
+            Step::Review | Step::Welcome | Step::Confirmation => return Err(out_of_order()),
+        };
+        self.step = step;
+        self.from_review = from_review && step != Step::Review;
+        Ok(StepValues {
+            step,
+            values,
+            from_review: self.from_review,
+        })
+    }
+
+    /// Step 6: every answer, the secret masked.
+    pub fn review(&mut self, store: &dyn SecretStore) -> Result<Review, Refusal> {
+        let (Some(identity), Some(verification), Some(department)) =
+            (&self.identity, &self.verification, self.department)
+        else {
+            return Err(out_of_order());
+        };
+        self.require(self.has_nir)?;
+        let nir = self.read_nir(store)?;
+        self.step = Step::Review;
+        self.from_review = false;
+        Ok(Review {
+            nir: nir.grouped(),
+            last_name: identity.last_name.as_str().to_owned(),
+            first_name: identity.first_name.as_str().to_owned(),
+            birth_date: iso(identity.birth_date.date()),
+            email: identity.email.as_str().to_owned(),
+            phone: identity.phone.as_ref().map(|p| p.e164().to_owned()),
+            verification: VerificationView {
+                kind: verification.form_kind.clone(),
+                masked: verification.masked.clone(),
+            },
+            department: department.into(),
+        })
+    }
+
+    /// « Valider mon inscription »: the terms accepted, every answer read back and assembled
+    /// with every cross-field rule checked again. The caller queues it, then calls `confirmed`.
+    pub fn assemble(
+        &mut self,
+        store: &dyn SecretStore,
+        accept_terms: bool,
+        cgu_version_shown: &str,
+        current_cgu: &[CguVersion],
+        today: Date,
+    ) -> Result<Enrolment, Refusal> {
+        if self.step != Step::Review || !self.is_answered(Step::Review) {
+            return Err(out_of_order());
+        }
+        let cgu = current_cgu
+            .iter()
+            .find_map(|current| {
+                enrol_core::accept_terms(accept_terms, cgu_version_shown, current).ok()
+            })
+            .ok_or_else(|| {
+                let reason = current_cgu.first().map(|current| {
+                    enrol_core::accept_terms(accept_terms, cgu_version_shown, current)
+                });
+                match reason {
+                    Some(Err(invalid)) => vec![invalid],
+                    _ => vec![Invalid::new(Field::Terms, code::TERMS_OUTDATED)],
+                }
+            })?;
+        let nir = self.read_nir(store)?;
+        let item = self.read_verification(store, today)?;
+        let (Some(identity), Some(department)) = (self.identity.clone(), self.department) else {
+            return Err(out_of_order());
+        };
+        Enrolment::assemble(nir, identity, item, department, cgu)
+    }
+
+    /// The enrolment is safely queued: the credentials leave the keyring and the session keeps
+    /// nothing personal while the confirmation is on screen.
+    pub fn confirmed(&mut self, store: &dyn SecretStore, now: Instant) -> Result<(), Refusal> {
+        sweep_session_entries(store).map_err(unavailable)?;
+        self.has_nir = false;
+        self.identity = None;
+        self.verification = None;
+        self.department = None;
+        self.from_review = false;
+        self.step = Step::Confirmation;
+        self.touch(now);
+        Ok(())
+    }
+}
+
+/// How the item is kept in the keyring: `kind|value`, read back with the same parsers.
+fn encode_item(item: &VerificationItem) -> Secret {
+    Secret::new(match item {
+        VerificationItem::VitaleSerial(serial) => format!(
+            "{}|{}",
+            if serial.card() == CardKind::Photo {
+                "vitalePhoto"
+            } else {
+                "vitaleNoPhoto"
+            },
+            serial.digits()
+        ),
+        VerificationItem::ChildBirthDate(date) => format!("childBirthDate|{}", iso(*date)),
+        VerificationItem::PaymentAmount(amount) => format!("paymentAmount|{}", amount.cents()),
+        VerificationItem::None => "none|".to_owned(),
+    })
+}
+
+fn decode_item(text: &str, today: Date) -> Option<VerificationItem> {
+    let (kind, value) = text.split_once('|')?;
+    match kind {
+        "vitalePhoto" => VitaleSerial::parse(CardKind::Photo, value)
+            .ok()
+            .map(VerificationItem::VitaleSerial),
+        "vitaleNoPhoto" => VitaleSerial::parse(CardKind::NoPhoto, value)
+            .ok()
+            .map(VerificationItem::VitaleSerial),
+        "childBirthDate" => parse_iso_date(Field::ChildBirthDate, value, today)
+            .ok()
+            .map(VerificationItem::ChildBirthDate),
+        "paymentAmount" => AmountCents::from_cents(value.parse().ok()?)
+            .ok()
+            .map(VerificationItem::PaymentAmount),
+        "none" => Some(VerificationItem::None),
+        _ => None,
+    }
+}
+
+fn form_kind(item: &VerificationItem) -> String {
+    match item {
+        VerificationItem::VitaleSerial(serial) if serial.card() == CardKind::Photo => "vitalePhoto",
+        VerificationItem::VitaleSerial(_) => "vitaleNoPhoto",
+        VerificationItem::ChildBirthDate(_) => "childBirthDate",
+        VerificationItem::PaymentAmount(_) => "paymentAmount",
+        VerificationItem::None => "none",
+    }
+    .to_owned()
+}
+
+fn verification_values(kind: &str, item: &VerificationItem) -> serde_json::Value {
+    match item {
+        VerificationItem::VitaleSerial(serial) => {
+            serde_json::json!({ "kind": kind, "value": serial.digits() })
+        }
+        VerificationItem::ChildBirthDate(date) => serde_json::json!({
+            "kind": kind,
+            "day": date.day().to_string(),
+            "month": u8::from(date.month()).to_string(),
+            "year": date.year().to_string(),
+        }),
+        VerificationItem::PaymentAmount(amount) => serde_json::json!({
+            "kind": kind,
+            "value": format!("{},{:02}", amount.cents() / 100, amount.cents() % 100),
+        }),
+        VerificationItem::None => serde_json::json!({ "kind": kind }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::MemoryStore;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 11 - 26);
+
+    fn identity_form() -> IdentityForm {
+        IdentityForm {
+            last_name: "Lefèvre".into(),
+            first_name: "Élodie".into(),
+            birth_day: "3".into(),
+            birth_month: "12".into(),
+            birth_year: "1984".into(),
+            email: "elodie.lefevre@example.fr".into(),
+            phone: None,
+        }
+    }
+
+    fn verification(kind: &str, value: &str) -> VerificationForm {
+        VerificationForm {
+            kind: kind.into(),
+            value: Some(value.into()),
+            ..Default::default()
+        }
+    }
+
+    fn through_to_review(store: &MemoryStore) -> Session {
+        let mut session = Session::start(store, Instant::now()).unwrap();
+        let nir = session.submit_nir(store, "2 84 12 76 451 089").unwrap();
+        assert_eq!(nir.next, Step::Identity);
+        assert_eq!(nir.nir_display, "2 84 12 76 451 089");
+        assert_eq!(
+            session
+                .submit_identity(store, &identity_form(), false, TODAY)
+                .unwrap()
+                .next,
+            Step::Verification
+        );
+        assert_eq!(
+            session
+                .submit_verification(store, &verification("paymentAmount", "123,45"), TODAY)
+                .unwrap()
+                .next,
+            Step::Department
+        );
+        assert_eq!(session.submit_department("44").unwrap().next, Step::Review);
+        session
+    }
+
+    #[test]
+    fn a_whole_enrolment_keeps_the_credentials_in_the_store_then_wipes_them() {
+        let store = MemoryStore::default();
+        let mut session = through_to_review(&store);
+        assert_eq!(store.len(), 2, "the NIR and the secret are in the keyring");
+        let review = session.review(&store).unwrap();
+        assert_eq!(review.verification.masked, "•••,•• €");
+        assert_eq!(review.department.caisse, "MSA Loire-Atlantique-Vendée");
+        let cgu = CguVersion::of("CGU");
+        let enrolment = session
+            .assemble(&store, true, cgu.as_str(), &[cgu.clone()], TODAY)
+            .unwrap();
+        assert_eq!(enrolment.nir().as_str(), "2841276451089");
+        session.confirmed(&store, Instant::now()).unwrap();
+        assert!(store.is_empty(), "nothing left in the keyring once queued");
+        assert!(session.review(&store).is_err());
+    }
+
+    #[test]
+    fn steps_cannot_be_skipped() {
+        let store = MemoryStore::default();
+        let mut session = Session::start(&store, Instant::now()).unwrap();
+        let refusal = session.submit_department("44").unwrap_err();
+        assert_eq!(refusal[0].code, code::SESSION_OUT_OF_ORDER);
+        assert!(session
+            .submit_identity(&store, &identity_form(), true, TODAY)
+            .is_err());
+        assert!(session.review(&store).is_err());
+    }
+
+    #[test]
+    fn modifier_returns_to_the_review_and_keeps_the_other_answers() {
+        let store = MemoryStore::default();
+        let mut session = through_to_review(&store);
+        session.review(&store).unwrap();
+        let values = session.open_step(&store, Step::Department, TODAY).unwrap();
+        assert!(values.from_review);
+        assert_eq!(values.values["code"], "44");
+        assert_eq!(session.submit_department("2A").unwrap().next, Step::Review);
+        let review = session.review(&store).unwrap();
+        assert_eq!(review.department.code, "2A");
+        assert_eq!(review.last_name, "Lefèvre");
+        let amount = session
+            .open_step(&store, Step::Verification, TODAY)
+            .unwrap();
+        assert_eq!(amount.values["value"], "123,45");
+    }
+
+    #[test]
+    fn a_new_nir_that_disagrees_with_the_birth_date_asks_for_it_again() {
+        let store = MemoryStore::default();
+        let mut session = through_to_review(&store);
+        session.review(&store).unwrap();
+        session.open_step(&store, Step::Nir, TODAY).unwrap();
+        // Born in 1955 per this NIR: the 1984 birth date must be given again.
+        let accepted = session.submit_nir(&store, "2 55 08 14 168 025").unwrap();
+        assert_eq!(accepted.next, Step::Identity);
+    }
+
+    #[test]
+    fn an_email_typo_is_suggested_once_then_kept_as_typed() {
+        let store = MemoryStore::default();
+        let mut session = Session::start(&store, Instant::now()).unwrap();
+        session.submit_nir(&store, "2841276451089").unwrap();
+        let form = IdentityForm {
+            email: "elodie@gmial.com".into(),
+            ..identity_form()
+        };
+        let first = session
+            .submit_identity(&store, &form, false, TODAY)
+            .unwrap();
+        assert_eq!(first.next, Step::Identity);
+        assert_eq!(first.email_suggestion.as_deref(), Some("elodie@gmail.com"));
+        let kept = session.submit_identity(&store, &form, true, TODAY).unwrap();
+        assert_eq!(kept.next, Step::Verification);
+    }
+
+    #[test]
+    fn unticked_terms_are_refused_on_the_terms_field() {
+        let store = MemoryStore::default();
+        let mut session = through_to_review(&store);
+        session.review(&store).unwrap();
+        let cgu = CguVersion::of("CGU");
+        let refusal = session
+            .assemble(&store, false, cgu.as_str(), &[cgu.clone()], TODAY)
+            .unwrap_err();
+        assert_eq!(refusal[0].code, code::TERMS_NOT_ACCEPTED);
+        let refusal = session
+            .assemble(&store, true, CguVersion::of("old").as_str(), &[cgu], TODAY)
+            .unwrap_err();
+        assert_eq!(refusal[0].code, code::TERMS_OUTDATED);
+    }
+
+    #[test]
+    fn the_idle_clock_warns_once_then_expires() {
+        let store = MemoryStore::default();
+        let start = Instant::now();
+        let mut session = Session::start(&store, start).unwrap();
+        let (idle, warning) = (Duration::from_secs(90), Duration::from_secs(30));
+        assert_eq!(
+            session.idle_state(start + Duration::from_secs(89), idle, warning),
+            IdleState::Active
+        );
+        assert_eq!(
+            session.idle_state(start + Duration::from_secs(90), idle, warning),
+            IdleState::Warn { seconds_left: 30 }
+        );
+        assert_eq!(
+            session.idle_state(start + Duration::from_secs(95), idle, warning),
+            IdleState::Active
+        );
+        session.touch(start + Duration::from_secs(100));
+        assert_eq!(
+            session.idle_state(start + Duration::from_secs(150), idle, warning),
+            IdleState::Active
+        );
+        assert_eq!(
+            session.idle_state(start + Duration::from_secs(220), idle, warning),
+            IdleState::Expired
+        );
+    }
+
+    #[test]
+    fn every_item_kind_survives_the_keyring_round_trip() {
+        let birth = enrol_core::BirthDate::parse(
+            enrol_core::DateParts {
+                day: "3",
+                month: "12",
+                year: "1984",
+            },
+            TODAY,
+        )
+        .unwrap();
+        for form in [
+            verification("vitalePhoto", "12345678901"),
+            verification("vitaleNoPhoto", "01024576124"),
+            verification("paymentAmount", "1 234,50 €"),
+            VerificationForm {
+                kind: "childBirthDate".into(),
+                day: Some("1".into()),
+                month: Some("5".into()),
+                year: Some("2012".into()),
+                ..Default::default()
+            },
+            VerificationForm {
+                kind: "none".into(),
+                ..Default::default()
+            },
+        ] {
+            let item = parse_verification(&form, &birth, TODAY).unwrap();
+            let back = decode_item(encode_item(&item).expose(), TODAY).unwrap();
+            assert!(back == item, "{form:?}");
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! End-to-end harness: the real app in the real WebKitGTK webview, driven through WebDriver
+//! (tauri-driver → WebKitWebDriver), the way a person uses it: by what the screen says, by
+//! roles, labels and accessible names.
+//!
+//! Every test gets its own virtual display if there is none, its own tauri-driver, its own HOME
+//! and data folder, and leaves no process behind (process groups are ended on drop, even when the
+//! test fails). A failing test saves a screenshot under `target/e2e-artifacts/`.
+
+#![allow(dead_code)] // each test binary uses its own part of the harness
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::{Element, ElementRef};
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+
+pub const APP: &str = env!("CARGO_BIN_EXE_msa-kiosk");
+
+/// A child process ended with its whole process group when dropped, so that WebKitWebDriver and
+/// the WebKit processes the app spawned go with it.
+pub struct Guarded {
+    child: Child,
+    name: String,
+}
+
+impl Guarded {
+    pub fn spawn(command: &mut Command, name: &str) -> Guarded {
+        let child = command
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Guarded {
+            child,
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                // The leader is gone; make sure no member of its group lingers.
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &group])
+                    .stderr(Stdio::null())
+                    .status();
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("{} ignored SIGTERM; killing its group", self.name);
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The display to use: `DISPLAY` when set, else a fresh Xvfb.
+pub fn display() -> (Option<Guarded>, String) {
+    if let Some(display) = std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()) {
+        return (None, display);
+    }
+    // -displayfd lets Xvfb pick a free display number and tell us which.
+    let (read, write) = std::io::pipe().expect("pipe");
+    let write_fd = {
+        use std::os::fd::AsRawFd;
+        write.as_raw_fd()
+    };
+    let mut command = Command::new("Xvfb");
+    command
+        .args([
+            "-displayfd",
+            &write_fd.to_string(),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stderr(Stdio::null());
+    let xvfb = Guarded::spawn(&mut command, "Xvfb");
+    drop(write);
+    let mut number = String::new();
+    use std::io::Read;
+    let mut read = read;
+    let mut byte = [0u8; 1];
+    while read.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+        number.push(byte[0] as char);
+    }
+    assert!(!number.is_empty(), "Xvfb gave no display number");
+    (Some(xvfb), format!(":{}", number.trim()))
+}
+
+/// How one test wants the app started.
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// The configuration file's content; none means the built-in defaults.
+    pub config: Option<String>,
+    /// Extra environment for the app.
+    pub env: Vec<(String, String)>,
+}
+
+impl Launch {
+    pub fn kiosk() -> Launch {
+        Launch {
+            config: Some("mode = \"kiosk\"\nkiosk_id = \"e2e-kiosk\"\n".into()),
+            env: vec![],
+        }
+    }
+
+    pub fn with_config(config: &str) -> Launch {
+        Launch {
+            config: Some(config.to_owned()),
+            env: vec![],
+        }
+    }
+}
+
+/// One running app under WebDriver.
+pub struct Kiosk {
+    pub client: Client,
+    pub home: tempfile::TempDir,
+    pub name: String,
+    // Dropped last, in this order: the driver (and the app), then the display.
+    _driver: Guarded,
+    _display: Option<Guarded>,
+}
+
+impl Kiosk {
+    pub async fn start(name: &str, launch: Launch) -> Kiosk {
+        let (xvfb, display) = display();
+        let home = tempfile::Builder::new()
+            .prefix("kiosk-e2e-")
+            .tempdir()
+            .unwrap();
+        let data_dir = home.path().join("data");
+        let mut app_args = Vec::new();
+        if let Some(config) = &launch.config {
+            let path = home.path().join("kiosk.toml");
+            std::fs::write(&path, config).unwrap();
+            app_args.push("--config".to_owned());
+            app_args.push(path.display().to_string());
+        }
+
+        let port = free_port();
+        let native_port = free_port();
+        let mut driver = Command::new(tauri_driver());
+        driver
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            // The app inherits tauri-driver's environment: give it its own HOME and folders.
+            .env("DISPLAY", &display)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join(".local/share"))
+            .env("XDG_CACHE_HOME", home.path().join(".cache"))
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .env("MSA_KIOSK_DATA_DIR", &data_dir)
+            .env("TMPDIR", home.path().join("tmp"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(
+                std::fs::File::create(home.path().join("driver.log")).unwrap(),
+            ));
+        std::fs::create_dir_all(home.path().join("tmp")).unwrap();
+        for (key, value) in &launch.env {
+            driver.env(key, value);
+        }
+        let driver = Guarded::spawn(&mut driver, "tauri-driver");
+        wait_for_port(port, Duration::from_secs(20));
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({ "application": APP, "args": app_args }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| {
+                let log =
+                    std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
+                panic!("cannot open a WebDriver session on the app: {e}\n{log}")
+            });
+        Kiosk {
+            client,
+            home,
+            name: name.to_owned(),
+            _driver: driver,
+            _display: xvfb,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.home.path().join("data")
+    }
+
+    /// Runs a JS function body with `arguments` and returns its value.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Waits until the script returns something truthy; panics with `what` after `timeout`.
+    pub async fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let value = self
+                .client
+                .execute(script, vec![])
+                .await
+                .unwrap_or(Value::Null);
+            if truthy(&value) {
+                return value;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what} (last value {value})");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Loads axe-core into the page once; its accessible-name and role engine finds elements the
+    /// way assistive technologies do.
+    pub async fn ensure_axe(&self) {
+        let present = self
+            .js("return typeof window.axe === 'object';", vec![])
+            .await;
+        if present == Value::Bool(true) {
+            return;
+        }
+        let source = std::fs::read_to_string(repo_root().join("node_modules/axe-core/axe.min.js"))
+            .expect("node_modules/axe-core/axe.min.js: run `npm ci` (cargo xtask test does)");
+        self.js(&format!("{source}\n;return true;"), vec![]).await;
+    }
+
+    /// The visible element with this ARIA role and accessible name (as a screen reader would
+    /// announce it), waiting up to 5 s for it to appear.
+    pub async fn by_role(&self, role: &str, name: &str) -> Element {
+        self.ensure_axe().await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let found = self
+                .js(&find_by_role(), vec![json!(role), json!(name)])
+                .await;
+            if let Some(element) = self.element_from(&found) {
+                return element;
+            }
+            if Instant::now() > deadline {
+                let seen = self.js(&list_roles(), vec![json!(role)]).await;
+                panic!("no visible {role} named {name:?}; visible {role}s: {seen}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The visible form field whose accessible name (its label) is `label`.
+    pub async fn by_label(&self, label: &str) -> Element {
+        self.ensure_axe().await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let found = self.js(&find_by_label(), vec![json!(label)]).await;
+            if let Some(element) = self.element_from(&found) {
+                return element;
+            }
+            if Instant::now() > deadline {
+                let seen = self.js(&list_fields(), vec![]).await;
+                panic!("no visible field labelled {label:?}; fields: {seen}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn element_from(&self, value: &Value) -> Option<Element> {
+        let id = value.get("element-6066-11e4-a52e-4f735466cecf")?.as_str()?;
+        Some(Element::from_element_id(
+            self.client.clone(),
+            ElementRef::from(id.to_owned()),
+        ))
+    }
+
+    /// The text of the page's main heading.
+    pub async fn heading(&self) -> String {
+        let value = self
+            .wait_for("a visible h1", "const h = document.querySelector('h1:not([hidden])'); return h && h.offsetParent !== null ? h.textContent.replace(/\\s+/g, ' ').trim() : null;", Duration::from_secs(10))
+            .await;
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    pub async fn screenshot(&self, label: &str) -> PathBuf {
+        let dir = repo_root().join("target/e2e-artifacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}-{label}.png", self.name));
+        match self.client.screenshot().await {
+            Ok(png) => std::fs::write(&path, png).unwrap(),
+            Err(e) => eprintln!("no screenshot: {e}"),
+        }
+        path
+    }
+
+    /// Calls a Rust command through the page's IPC, as `ui/js/ipc.js` does.
+    pub async fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        let out = self
+            .js(
+                "return window.__TAURI__.core.invoke(arguments[0], arguments[1]).then(v => ({ok: v}), e => ({err: e}));",
+                vec![json!(command), args],
+            )
+            .await;
+        match out.get("ok") {
+            Some(value) => Ok(value.clone()),
+            None => Err(out.get("err").cloned().unwrap_or(Value::Null)),
+        }
+    }
+
+    pub async fn end(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// Runs an end-to-end test body; on failure saves a screenshot of the app, then fails.
+pub async fn e2e<F, Fut>(name: &str, launch: Launch, body: F)
+where
+    F: FnOnce(std::sync::Arc<Kiosk>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let kiosk = std::sync::Arc::new(Kiosk::start(name, launch).await);
+    let outcome = tokio::spawn(body(kiosk.clone())).await;
+    if let Err(error) = outcome {
+        let shot = kiosk.screenshot("failure").await;
+        eprintln!("screenshot of the failure: {}", shot.display());
+        let _ = kiosk.client.clone().close().await;
+        std::panic::resume_unwind(error.into_panic());
+    }
+    let _ = kiosk.client.clone().close().await;
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let home_bin = Path::new(&std::env::var_os("CARGO_HOME").unwrap_or_else(|| {
+        Path::new(&std::env::var_os("HOME").unwrap_or_default())
+            .join(".cargo")
+            .into_os_string()
+    }))
+    .join("bin/tauri-driver");
+    if home_bin.exists() {
+        home_bin
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+fn wait_for_port(port: u16, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not listen on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        _ => true,
+    }
+}
+
+/// Accessible name and role per axe-core (which follows accname 1.2 and ARIA in HTML).
+const AXE_HELPERS: &str = r#"
+const norm = s => (s || '').replace(/\s+/g, ' ').trim();
+const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && getComputedStyle(el).visibility !== 'hidden';
+axe.setup(document);
+try {
+const nameOf = el => { const v = axe.utils.getNodeFromTree(el); return norm(v ? axe.commons.text.accessibleTextVirtual(v) : ''); };
+const roleOf = el => axe.commons.aria.getRole(el);
+const all = [...document.querySelectorAll('body *')].filter(visible);
+"#;
+const AXE_END: &str = "\n} finally { axe.teardown(); }";
+
+fn axe_script(body: &str) -> String {
+    format!("{AXE_HELPERS}{body}{AXE_END}")
+}
+
+const FIELD_ROLES: &str =
+    "['textbox','combobox','checkbox','radio','spinbutton','listbox','searchbox']";
+
+fn find_by_role() -> String {
+    axe_script("return all.find(el => roleOf(el) === arguments[0] && nameOf(el) === norm(arguments[1])) || null;")
+}
+fn list_roles() -> String {
+    axe_script("return all.filter(el => roleOf(el) === arguments[0]).map(nameOf);")
+}
+fn find_by_label() -> String {
+    axe_script(&format!("return all.find(el => {FIELD_ROLES}.includes(roleOf(el)) && nameOf(el) === norm(arguments[0])) || null;"))
+}
+fn list_fields() -> String {
+    axe_script(&format!("return all.filter(el => {FIELD_ROLES}.includes(roleOf(el))).map(el => roleOf(el) + ': ' + nameOf(el));"))
+}

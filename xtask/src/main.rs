@@ -1,0 +1,446 @@
+//! `cargo xtask run` and `cargo xtask test`: the README's two commands.
+//!
+//! Each installs what is missing (Debian packages on Debian-like systems, `tauri-driver`, the npm
+//! packages the tests use), then runs the kiosk against the reference backend, or every test.
+//! No dependencies, so it builds in seconds before anything else is installed.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+/// What the app needs to build and run on Debian/Ubuntu (WebKitGTK, the keyring's D-Bus store,
+/// a virtual display for machines without a screen).
+const RUN_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "curl",
+    "file",
+    "libssl-dev",
+    "libwebkit2gtk-4.1-dev",
+    "libxdo-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "libdbus-1-dev",
+    "xvfb",
+    "xauth",
+    "x11-utils",
+    "imagemagick",
+    "dbus",
+    "dbus-x11",
+    "gnome-keyring",
+    "libsecret-tools",
+    "keyutils",
+    "nodejs",
+    "npm",
+];
+/// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks,
+/// PostgreSQL for the backend's second database.
+const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver", "chromium", "postgresql"];
+
+const BACKEND_PORT: u16 = 8787;
+const DEV_KIOSK_TOKEN: &str = "dev-kiosk-token-change-me";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("inner-test") => inner_test(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn cargo() -> OsString {
+    env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Runs a command to completion in the workspace root; an error names it.
+fn sh(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    eprintln!("xtask: $ {shown}");
+    let status = command
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program} >/dev/null 2>&1")])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn is_debian_like() -> bool {
+    std::fs::read_to_string("/etc/os-release").is_ok_and(|text| {
+        text.lines().any(|line| {
+            (line.starts_with("ID=") || line.starts_with("ID_LIKE="))
+                && (line.contains("debian") || line.contains("ubuntu"))
+        })
+    })
+}
+
+/// Installs the missing Debian packages; elsewhere, says what is needed.
+fn ensure_packages(packages: &[&str]) -> Result<(), String> {
+    if !cfg!(target_os = "linux") {
+        eprintln!("xtask: not Linux: install WebKit's or WebView2's prerequisites as the Tauri docs say (https://v2.tauri.app/start/prerequisites/), then run again.");
+        return Ok(());
+    }
+    if !is_debian_like() {
+        eprintln!("xtask: not a Debian-like system: install the equivalents of {packages:?} with your package manager.");
+        return Ok(());
+    }
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        // A Node.js from elsewhere (NodeSource) already brings npm: don't fight it with Debian's.
+        .filter(|package| !(matches!(*package, "nodejs" | "npm") && have("node") && have("npm")))
+        .filter(|package| {
+            !Command::new("dpkg-query")
+                .args(["-W", "-f=${Status}", package])
+                .output()
+                .is_ok_and(|out| {
+                    String::from_utf8_lossy(&out.stdout).contains("install ok installed")
+                })
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut command = Command::new(sudo.first().copied().unwrap_or("apt-get"));
+        if !sudo.is_empty() {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    sh(&mut apt(&["update", "-qq"]))?;
+    let mut install = apt(&["install", "-y", "-qq", "--no-install-recommends"]);
+    install.args(&missing);
+    sh(&mut install)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
+fn ensure_tauri_driver() -> Result<(), String> {
+    if have("tauri-driver") {
+        return Ok(());
+    }
+    sh(Command::new(cargo()).args(["install", "tauri-driver", "--locked", "--version", "2.1.0"]))
+}
+
+fn ensure_npm_packages() -> Result<(), String> {
+    if root().join("node_modules/.package-lock.json").exists() {
+        return Ok(());
+    }
+    sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
+}
+
+/// A child process that is ended with its whole process group when dropped.
+struct Guarded(Child, &'static str);
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        let pid = self.0.id() as i32;
+        // SIGTERM to the group, so grandchildren (WebKit processes) go too.
+        let _ = Command::new("kill")
+            .args(["-TERM", &format!("-{pid}")])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            sleep(Duration::from_millis(100));
+        }
+        eprintln!("xtask: {} did not stop, killing it", self.1);
+        let _ = Command::new("kill")
+            .args(["-KILL", &format!("-{pid}")])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_grouped(command: &mut Command, name: &'static str) -> Result<Guarded, String> {
+    use std::os::unix::process::CommandExt;
+    command
+        .current_dir(root())
+        .process_group(0)
+        .spawn()
+        .map(|child| Guarded(child, name))
+        .map_err(|e| format!("cannot start {name}: {e}"))
+}
+
+/// Starts Xvfb on a free display when there is none, and returns it with the display name.
+fn ensure_display() -> Result<(Option<Guarded>, String), String> {
+    if let Some(display) = env::var("DISPLAY").ok().filter(|d| !d.is_empty()) {
+        return Ok((None, display));
+    }
+    let number = (99..140)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .ok_or("no free X display number")?;
+    let display = format!(":{number}");
+    let xvfb = spawn_grouped(
+        Command::new("Xvfb").args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"]),
+        "Xvfb",
+    )?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+        if Instant::now() > deadline {
+            return Err("Xvfb did not start".into());
+        }
+        sleep(Duration::from_millis(50));
+    }
+    Ok((Some(xvfb), display))
+}
+
+fn wait_for_http(url: &str, timeout: Duration) -> Result<(), String> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if Command::new("curl")
+            .args(["-fsS", "-o", "/dev/null", url])
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            return Ok(());
+        }
+        sleep(Duration::from_millis(200));
+    }
+    Err(format!("{url} did not answer within {timeout:?}"))
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    ensure_packages(RUN_PACKAGES)?;
+    let release = args.iter().any(|a| a == "--release");
+    let profile = if release { "release" } else { "debug" };
+    let mut build = Command::new(cargo());
+    build.args(["build", "-p", "msa-kiosk", "-p", "msa-backend"]);
+    if release {
+        // What `tauri build` ships: the assets embedded, no dev server.
+        build.args(["--release", "--features", "tauri/custom-protocol"]);
+    }
+    sh(&mut build)?;
+
+    let target =
+        env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let data = root().join("target/run");
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+
+    let backend = spawn_grouped(
+        Command::new(target.join(profile).join("msa-backend"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{BACKEND_PORT}")])
+            .args([
+                "--database",
+                &format!("sqlite://{}", data.join("backend.db").display()),
+            ])
+            .env(
+                "MSA_BACKEND_KIOSK_TOKENS",
+                format!("kiosk-dev:{DEV_KIOSK_TOKEN}"),
+            ),
+        "the reference backend",
+    )?;
+    wait_for_http(
+        &format!("http://127.0.0.1:{BACKEND_PORT}/ready"),
+        Duration::from_secs(30),
+    )?;
+    eprintln!("xtask: reference backend ready on http://127.0.0.1:{BACKEND_PORT} (demo identities: crates/msa-backend/DEMO.md)");
+
+    let (_xvfb, display) = ensure_display()?;
+    if _xvfb.is_some() {
+        eprintln!(
+            "xtask: no display, so the kiosk runs on the virtual display {display}. To see it: \
+             `DISPLAY={display} import -window root kiosk.png` takes a screenshot; \
+             `x11vnc -display {display}` (apt-get install x11vnc) lets a VNC viewer drive it."
+        );
+    }
+    let mut kiosk = Command::new("dbus-run-session");
+    kiosk
+        .args(["--", "sh", "-c", KEYRING_THEN_EXEC])
+        .arg("msa-kiosk")
+        .arg(target.join(profile).join("msa-kiosk"))
+        .args(
+            args.iter()
+                .filter(|a| *a != "--release" && *a != "--tablet"),
+        )
+        .env("DISPLAY", &display)
+        .env("MSA_KIOSK_DATA_DIR", data.join("kiosk"))
+        .env("MSA_KIOSK_DEV_BACKEND_TOKEN", DEV_KIOSK_TOKEN);
+    if args.iter().any(|a| a == "--tablet") {
+        let config = data.join("tablet.toml");
+        std::fs::write(
+            &config,
+            "mode = \"tablet\"\nkiosk_id = \"kiosk-dev\"\n[tablet]\nfullscreen = false\n",
+        )
+        .map_err(|e| e.to_string())?;
+        kiosk.arg("--config").arg(config);
+    }
+    let status = kiosk
+        .current_dir(root())
+        .status()
+        .map_err(|e| e.to_string())?;
+    drop(backend);
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the kiosk ended with {status}"))
+    }
+}
+
+/// A fresh Secret Service for the session: gnome-keyring unlocked with a per-run password, as a
+/// kiosk's autologin session does it (README, "Where secrets live"). Then the command.
+const KEYRING_THEN_EXEC: &str = r#"
+export MSA_KEYRING_UNLOCK="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+eval "$(printf '%s' "$MSA_KEYRING_UNLOCK" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
+export GNOME_KEYRING_CONTROL
+unset MSA_KEYRING_UNLOCK
+exec "$@"
+"#;
+
+fn test(_args: &[String]) -> Result<(), String> {
+    let mut packages = RUN_PACKAGES.to_vec();
+    packages.extend_from_slice(TEST_PACKAGES);
+    ensure_packages(&packages)?;
+    ensure_tauri_driver()?;
+    ensure_npm_packages()?;
+
+    sh(Command::new(cargo()).args(["fmt", "--all", "--check"]))?;
+    // Build everything first, so the tests' own timings don't include compilation.
+    sh(Command::new(cargo()).args(["build", "--workspace", "--all-targets"]))?;
+
+    let (_xvfb, display) = ensure_display()?;
+    let _postgres = start_postgres()?;
+    // The tests run inside one D-Bus session with an unlocked Secret Service, like a kiosk's.
+    sh(Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", KEYRING_THEN_EXEC])
+        .arg("xtask-inner")
+        .arg(env::current_exe().map_err(|e| e.to_string())?)
+        .arg("inner-test")
+        .env("DISPLAY", display))?;
+    sh(Command::new(cargo()).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+/// The test suites, run inside the D-Bus session that `test` prepared.
+fn inner_test() -> Result<(), String> {
+    sh(Command::new(cargo()).args(["test", "--workspace", "--no-fail-fast"]))?;
+    sh(Command::new("node").args(["--test", "tests/ui/"]))
+}
+
+/// A throw-away PostgreSQL cluster for the backend's PostgreSQL tests, on a Unix socket in target/.
+fn start_postgres() -> Result<Option<Guarded>, String> {
+    let Some(bin) = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .and_then(|dirs| {
+            dirs.filter_map(Result::ok)
+                .map(|d| d.path().join("bin"))
+                .find(|p| p.join("initdb").exists())
+        })
+    else {
+        eprintln!(
+            "xtask: PostgreSQL is not installed: its backend tests will say they were skipped"
+        );
+        return Ok(None);
+    };
+    let dir = root().join("target/pg-test");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    // initdb refuses to run as root: run the cluster as the `postgres` user when we are root.
+    let as_pg = |program: PathBuf| {
+        if is_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        }
+    };
+    if is_root() {
+        sh(Command::new("chown").args(["postgres:postgres"]).arg(&dir))?;
+    }
+    let data = dir.join("data");
+    sh(as_pg(bin.join("initdb"))
+        .args(["-A", "trust", "-U", "msa", "--no-sync", "-D"])
+        .arg(&data)
+        .stdout(Stdio::null()))?;
+    let port = "54329";
+    let server = spawn_grouped(
+        as_pg(bin.join("postgres"))
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-p",
+                port,
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+            ])
+            .arg("-k")
+            .arg(&dir),
+        "PostgreSQL",
+    )?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ready = Command::new(bin.join("pg_isready"))
+            .args(["-h", "127.0.0.1", "-p", port])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if ready {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("PostgreSQL did not start".into());
+        }
+        sleep(Duration::from_millis(200));
+    }
+    // SAFETY of the tests' view: the variable is read by the backend's PostgreSQL tests.
+    env::set_var(
+        "MSA_TEST_POSTGRES_URL",
+        format!("postgres://msa@127.0.0.1:{port}/postgres"),
+    );
+    Ok(Some(server))
+}
