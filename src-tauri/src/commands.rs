@@ -74,7 +74,8 @@ pub struct Started {
 }
 
 #[tauri::command]
-pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
+pub async fn start_session(app: tauri::AppHandle, state: State<'_, AppState>) -> Answer<Started> {
+    crate::window::clear_browsing_data(&app);
     let mut guard = lock(&state);
     if let Some(previous) = guard.take() {
         previous.wipe(state.store.as_ref())?;
@@ -87,8 +88,9 @@ pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
 }
 
 #[tauri::command]
-pub async fn cancel_session(state: State<'_, AppState>) -> Answer<()> {
+pub async fn cancel_session(app: tauri::AppHandle, state: State<'_, AppState>) -> Answer<()> {
     let previous = lock(&state).take();
+    crate::window::clear_browsing_data(&app);
     if let Some(session) = previous {
         session.wipe(state.store.as_ref())?;
         tracing::info!("session cancelled by the person");

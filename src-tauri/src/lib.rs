@@ -14,7 +14,7 @@ pub mod outbox;
 pub mod reference;
 pub mod secrets;
 pub mod session;
-mod window;
+pub(crate) mod window;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -163,6 +163,7 @@ fn run_app(config: Config) {
             let delivery = DeliveryHandle::new();
             tauri::async_runtime::spawn(delivery.clone().run(outbox.clone(), client));
 
+            let webview_data = data_dir.join("webview");
             // State first: the page may call a command as soon as the window exists.
             app.manage(AppState {
                 config: config.clone(),
@@ -173,7 +174,7 @@ fn run_app(config: Config) {
                 delivery,
                 cgu: cgu::Cgu::bundled(),
             });
-            window::open_main_window(app, &config)?;
+            window::open_main_window(app, &config, &webview_data)?;
             tauri::async_runtime::spawn(idle_clock(app.handle().clone()));
             Ok(())
         })
@@ -254,9 +255,7 @@ async fn idle_clock(app: tauri::AppHandle) {
             if let Err(errors) = session.wipe(state.store.as_ref()) {
                 tracing::error!(?errors, "wipe after idle failed");
             }
-            if let Some(webview) = app.get_webview_window(window::MAIN_WINDOW) {
-                let _ = webview.clear_all_browsing_data();
-            }
+            window::clear_browsing_data(&app);
             let _ = app.emit("session-expired", ());
             tracing::info!(?step, "session ended by the idle clock");
         }

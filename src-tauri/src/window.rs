@@ -3,6 +3,8 @@
 //! What the webview itself blocks (context menu, reload, print, find, zoom keys) is in
 //! `ui/js/lockdown.js` as well, as defence in depth; what only Rust can do is here.
 
+use std::path::Path;
+
 use tauri::webview::NewWindowResponse;
 use tauri::{App, Url, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
@@ -20,7 +22,11 @@ pub fn is_app_url(url: &Url) -> bool {
     }
 }
 
-pub fn open_main_window(app: &mut App, config: &Config) -> tauri::Result<()> {
+/// `webview_data` is the webview's own folder (storage, cache): emptied at every start and
+/// cleared at the end of every session, so nothing typed by one person is there for the next.
+pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> tauri::Result<()> {
+    // Whatever a previous run (or a crash) left in the webview's storage goes first.
+    let _ = std::fs::remove_dir_all(webview_data);
     let fullscreen = match config.mode {
         Mode::Kiosk => true,
         Mode::Tablet => config.tablet_fullscreen,
@@ -38,9 +44,9 @@ pub fn open_main_window(app: &mut App, config: &Config) -> tauri::Result<()> {
         .maximizable(!fullscreen)
         .minimizable(!kiosk)
         .closable(!kiosk)
-        // An ephemeral profile: WebKit keeps no cookies, storage, cache or form data on disk,
-        // so nothing typed by one person is there for the next one.
-        .incognito(true)
+        // Not `incognito`: WebKitGTK refuses automation (WebDriver) on an ephemeral context, and
+        // the product must be tested as it ships. The folder is ours to wipe instead.
+        .data_directory(webview_data.to_path_buf())
         .zoom_hotkeys_enabled(false)
         .disable_drag_drop_handler()
         .devtools(cfg!(debug_assertions))
@@ -72,6 +78,16 @@ pub fn open_main_window(app: &mut App, config: &Config) -> tauri::Result<()> {
     // Make sure the window has keyboard focus at start, so a physical keyboard works at once.
     let _ = window.set_focus();
     Ok(())
+}
+
+/// Empties the webview's storage, cache and history at the end of a session.
+pub fn clear_browsing_data<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri::Manager;
+    if let Some(webview) = app.get_webview_window(MAIN_WINDOW) {
+        if let Err(error) = webview.clear_all_browsing_data() {
+            tracing::error!(%error, "could not clear the webview's data");
+        }
+    }
 }
 
 #[cfg(test)]

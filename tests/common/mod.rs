@@ -42,6 +42,13 @@ impl Guarded {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    pub fn take_stdout(&mut self) -> std::process::ChildStdout {
+        self.child
+            .stdout
+            .take()
+            .expect("started with a piped stdout")
+    }
 }
 
 impl Drop for Guarded {
@@ -79,42 +86,37 @@ pub fn display() -> (Option<Guarded>, String) {
     if let Some(display) = std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()) {
         return (None, display);
     }
-    // -displayfd lets Xvfb pick a free display number and tell us which.
-    let (read, write) = std::io::pipe().expect("pipe");
-    let write_fd = {
-        use std::os::fd::AsRawFd;
-        write.as_raw_fd()
-    };
-    let mut command = Command::new("Xvfb");
-    command
-        .args([
-            "-displayfd",
-            &write_fd.to_string(),
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stderr(Stdio::null());
-    let xvfb = Guarded::spawn(&mut command, "Xvfb");
-    drop(write);
-    let mut number = String::new();
-    use std::io::Read;
-    let mut read = read;
-    let mut byte = [0u8; 1];
-    while read.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
-        number.push(byte[0] as char);
+    // One display per test; a lock keeps parallel tests of this binary from picking the same number.
+    static PICK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _pick = PICK.lock().unwrap_or_else(|p| p.into_inner());
+    let number = (100..400)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        })
+        .expect("no free X display number");
+    let display = format!(":{number}");
+    let xvfb = Guarded::spawn(
+        Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stderr(Stdio::null()),
+        "Xvfb",
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start on {display}");
+        std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(!number.is_empty(), "Xvfb gave no display number");
-    (Some(xvfb), format!(":{}", number.trim()))
+    (Some(xvfb), display)
 }
 
 /// How one test wants the app started.
 #[derive(Clone, Debug, Default)]
 pub struct Launch {
-    /// The configuration file's content; none means the built-in defaults.
-    pub config: Option<String>,
+    /// The configuration file's top-level keys and tables (the `[backend]` table is added).
+    pub toml: String,
+    /// Start a reference backend for this test and point the kiosk at it.
+    pub backend: bool,
     /// Extra environment for the app.
     pub env: Vec<(String, String)>,
 }
@@ -122,27 +124,173 @@ pub struct Launch {
 impl Launch {
     pub fn kiosk() -> Launch {
         Launch {
-            config: Some("mode = \"kiosk\"\nkiosk_id = \"e2e-kiosk\"\n".into()),
-            env: vec![],
+            toml: "mode = \"kiosk\"\nkiosk_id = \"e2e-kiosk\"\nagency_department = \"44\"\n".into(),
+            ..Launch::default()
         }
     }
 
-    pub fn with_config(config: &str) -> Launch {
+    pub fn tablet() -> Launch {
         Launch {
-            config: Some(config.to_owned()),
-            env: vec![],
+            toml: "mode = \"tablet\"\nkiosk_id = \"e2e-tablet\"\nagency_department = \"44\"\n[tablet]\nfullscreen = false\n".into(),
+            ..Launch::default()
         }
     }
+
+    pub fn with_backend(mut self) -> Launch {
+        self.backend = true;
+        self
+    }
+
+    /// Adds TOML (a table such as `[idle]` and its keys).
+    pub fn with_toml(mut self, toml: &str) -> Launch {
+        self.toml.push('\n');
+        self.toml.push_str(toml);
+        self
+    }
+}
+
+/// The token every test backend accepts from the test kiosks. Tests share the D-Bus session's
+/// keyring, so they share this one value too.
+pub const KIOSK_TOKEN: &str = "e2e-kiosk-token-0123456789abcdef";
+pub const ADMIN_TOKEN: &str = "e2e-admin-token-0123456789abcdef";
+
+/// A reference MSA backend process on a loopback port, with its own SQLite file.
+pub struct Backend {
+    pub url: String,
+    _process: Guarded,
+}
+
+pub fn target_dir() -> PathBuf {
+    // tests run from target/<profile>/deps/
+    std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+impl Backend {
+    pub fn start(dir: &Path) -> Backend {
+        Backend::start_on(dir, free_port())
+    }
+
+    pub fn start_on(dir: &Path, port: u16) -> Backend {
+        let binary = target_dir().join("msa-backend");
+        assert!(
+            binary.exists(),
+            "{} is missing: build the workspace first (cargo xtask test does)",
+            binary.display()
+        );
+        let log = std::fs::File::create(dir.join(format!("backend-{port}.log"))).unwrap();
+        let process = Guarded::spawn(
+            Command::new(binary)
+                .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+                .arg("--database")
+                .arg(format!("sqlite://{}", dir.join("backend.db").display()))
+                .env(
+                    "MSA_BACKEND_KIOSK_TOKENS",
+                    format!("e2e-kiosk:{KIOSK_TOKEN}"),
+                )
+                .env("MSA_BACKEND_ADMIN_TOKEN", ADMIN_TOKEN)
+                .env("MSA_BACKEND_ARGON2", "test")
+                .env("MSA_BACKEND_FAULT_INJECTION", "true")
+                .stdout(Stdio::null())
+                .stderr(log),
+            "msa-backend",
+        );
+        let url = format!("http://127.0.0.1:{port}/");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let ready = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && Command::new("curl")
+                    .args(["-fsS", "-o", "/dev/null", &format!("{url}ready")])
+                    .status()
+                    .is_ok_and(|s| s.success());
+            if ready {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the backend did not get ready: {}",
+                std::fs::read_to_string(dir.join(format!("backend-{port}.log"))).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Backend {
+            url,
+            _process: process,
+        }
+    }
+
+    /// What the backend received, per its admin endpoint.
+    pub async fn enrolments(&self) -> Vec<Value> {
+        let response = reqwest::Client::new()
+            .get(format!("{}admin/enrolments", self.url))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .expect("admin endpoint");
+        assert!(response.status().is_success(), "{}", response.status());
+        response.json().await.unwrap()
+    }
+
+    /// What the backend "sent" (e-mails and letters).
+    pub async fn mailouts(&self) -> Vec<Value> {
+        let response = reqwest::Client::new()
+            .get(format!("{}admin/mailouts", self.url))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .expect("admin endpoint");
+        response.json().await.unwrap()
+    }
+
+    pub async fn set_fault(&self, fault: &str) {
+        let response = reqwest::Client::new()
+            .put(format!("{}admin/fault", self.url))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&json!({ "fault": fault }))
+            .send()
+            .await
+            .expect("admin endpoint");
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+}
+
+/// Stores the test kiosk's backend token in the OS keyring, as an installer would.
+pub fn provision_token() {
+    use std::io::Write;
+    let mut child = Command::new(APP)
+        .arg("provision-token")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(KIOSK_TOKEN.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "provision-token: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// One running app under WebDriver.
 pub struct Kiosk {
     pub client: Client,
-    pub home: tempfile::TempDir,
     pub name: String,
-    // Dropped last, in this order: the driver (and the app), then the display.
+    // Dropped in this order: the driver (and the app), the backend, the display, the folder.
     _driver: Guarded,
+    pub backend: Option<Backend>,
     _display: Option<Guarded>,
+    pub home: tempfile::TempDir,
 }
 
 impl Kiosk {
@@ -153,13 +301,20 @@ impl Kiosk {
             .tempdir()
             .unwrap();
         let data_dir = home.path().join("data");
-        let mut app_args = Vec::new();
-        if let Some(config) = &launch.config {
-            let path = home.path().join("kiosk.toml");
-            std::fs::write(&path, config).unwrap();
-            app_args.push("--config".to_owned());
-            app_args.push(path.display().to_string());
+        let backend = launch.backend.then(|| {
+            provision_token();
+            Backend::start(home.path())
+        });
+        let mut config = launch.toml.clone();
+        if let Some(backend) = &backend {
+            config.push_str(&format!(
+                "\n[backend]\nurl = \"{}\"\nsubmit_wait_seconds = 5\n",
+                backend.url
+            ));
         }
+        let config_path = home.path().join("kiosk.toml");
+        std::fs::write(&config_path, &config).unwrap();
+        let app_args = vec!["--config".to_owned(), config_path.display().to_string()];
 
         let port = free_port();
         let native_port = free_port();
@@ -206,10 +361,11 @@ impl Kiosk {
             });
         Kiosk {
             client,
-            home,
             name: name.to_owned(),
             _driver: driver,
+            backend,
             _display: xvfb,
+            home,
         }
     }
 
@@ -347,6 +503,10 @@ where
     F: FnOnce(std::sync::Arc<Kiosk>) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
+    // One app at a time: they share the D-Bus session's keyring (whose session entries each app
+    // sweeps at start) and two cores.
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = ONE_AT_A_TIME.lock().await;
     let kiosk = std::sync::Arc::new(Kiosk::start(name, launch).await);
     let outcome = tokio::spawn(body(kiosk.clone())).await;
     if let Err(error) = outcome {

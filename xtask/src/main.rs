@@ -292,7 +292,7 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let mut kiosk = Command::new("dbus-run-session");
     kiosk
-        .args(["--", "sh", "-c", KEYRING_THEN_EXEC])
+        .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
         .arg("msa-kiosk")
         .arg(target.join(profile).join("msa-kiosk"))
         .args(
@@ -301,7 +301,7 @@ fn run(args: &[String]) -> Result<(), String> {
         )
         .env("DISPLAY", &display)
         .env("MSA_KIOSK_DATA_DIR", data.join("kiosk"))
-        .env("MSA_KIOSK_DEV_BACKEND_TOKEN", DEV_KIOSK_TOKEN);
+        .env("MSA_PROVISION_TOKEN", DEV_KIOSK_TOKEN);
     if args.iter().any(|a| a == "--tablet") {
         let config = data.join("tablet.toml");
         std::fs::write(
@@ -330,6 +330,10 @@ export MSA_KEYRING_UNLOCK="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'
 eval "$(printf '%s' "$MSA_KEYRING_UNLOCK" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
 export GNOME_KEYRING_CONTROL
 unset MSA_KEYRING_UNLOCK
+if [ -n "${MSA_PROVISION_TOKEN:-}" ]; then
+  printf '%s' "$MSA_PROVISION_TOKEN" | "$1" provision-token "${@:2}" || exit 1
+  unset MSA_PROVISION_TOKEN
+fi
 exec "$@"
 "#;
 
@@ -348,7 +352,7 @@ fn test(_args: &[String]) -> Result<(), String> {
     let _postgres = start_postgres()?;
     // The tests run inside one D-Bus session with an unlocked Secret Service, like a kiosk's.
     sh(Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", KEYRING_THEN_EXEC])
+        .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
         .arg("xtask-inner")
         .arg(env::current_exe().map_err(|e| e.to_string())?)
         .arg("inner-test")

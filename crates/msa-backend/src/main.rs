@@ -1,0 +1,212 @@
+//! `msa-backend`: the reference MSA backend (see the crate's README and `--help`).
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use msa_backend::config::{self, Argon2Cost, Config, TlsFiles};
+use msa_backend::secret::Secret;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+/// Reference MSA backend: the « Mon espace privé » enrolment contract on demo data.
+#[derive(Parser, Debug)]
+#[command(name = "msa-backend", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the HTTP API (POST /v1/enrolments, /health, /ready, /admin/*).
+    ///
+    /// Secrets come from the environment only: MSA_BACKEND_KIOSK_TOKENS
+    /// (`id:token,id2:token2`, registered at start) and MSA_BACKEND_ADMIN_TOKEN (enables
+    /// /admin/*).
+    Serve(ServeArgs),
+    /// Register a kiosk, or give it a new token: the token is read from standard input
+    /// (first line); only its SHA-256 is stored.
+    AddKiosk {
+        /// Kiosk id, e.g. agence-44-01.
+        #[arg(long)]
+        id: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Print the mail-out table (e-mails and letters "sent"), recipients masked.
+    Mailouts {
+        #[command(flatten)]
+        db: DbArg,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+struct DbArg {
+    /// sqlite://path.db (created and migrated if missing) or postgres://user:pw@host/db.
+    #[arg(
+        long,
+        env = "MSA_BACKEND_DATABASE",
+        default_value = "sqlite://msa-backend.db",
+        hide_env_values = true
+    )]
+    database: String,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on. Plain HTTP only on loopback; elsewhere give --tls-cert/--tls-key.
+    #[arg(long, env = "MSA_BACKEND_LISTEN", default_value = "127.0.0.1:8787")]
+    listen: String,
+    #[command(flatten)]
+    db: DbArg,
+    /// PEM certificate chain: serve HTTPS (with --tls-key).
+    #[arg(long, env = "MSA_BACKEND_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key (with --tls-cert).
+    #[arg(long, env = "MSA_BACKEND_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Per-kiosk rate limit, `<requests per minute>[/<burst>]`; beyond it, 429 throttled.
+    #[arg(long, env = "MSA_BACKEND_KIOSK_RATE", default_value = "600/120")]
+    kiosk_rate: String,
+    /// Failed verifications per NIR in 24 h before the secret is no longer checked.
+    #[arg(long, env = "MSA_BACKEND_NIR_MAX_FAILURES", default_value_t = 5)]
+    nir_max_failures: u32,
+    /// argon2id cost of provisional-password hashes: `<memory KiB>,<iterations>,<lanes>`,
+    /// or `test` for the cheapest (tests only).
+    #[arg(long, env = "MSA_BACKEND_ARGON2", default_value = "19456,2,1")]
+    argon2: String,
+    /// TEST KNOB, off by default: inject a fault on POST /v1/enrolments:
+    /// unavailable | slow:<ms> | reset | reset-after | off.
+    #[arg(long = "fault", env = "MSA_BACKEND_FAULT", default_value = "off")]
+    fault: String,
+    /// TEST KNOB: allow PUT /admin/fault to change the fault at run time.
+    #[arg(long, env = "MSA_BACKEND_FAULT_INJECTION")]
+    fault_injection: bool,
+    /// Do not seed the demo insured persons.
+    #[arg(long, env = "MSA_BACKEND_NO_DEMO")]
+    no_demo: bool,
+}
+
+fn parse_argon2(text: &str) -> anyhow::Result<Argon2Cost> {
+    if text.trim() == "test" {
+        return Ok(Argon2Cost::for_tests());
+    }
+    let parts: Vec<u32> = text
+        .split(',')
+        .map(|p| p.trim().parse::<u32>())
+        .collect::<Result<_, _>>()
+        .context("argon2 cost must be <memory KiB>,<iterations>,<lanes> or test")?;
+    let [memory_kib, iterations, parallelism] = parts[..] else {
+        bail!("argon2 cost must be <memory KiB>,<iterations>,<lanes> or test");
+    };
+    Ok(Argon2Cost {
+        memory_kib,
+        iterations,
+        parallelism,
+    })
+}
+
+fn env_secret(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Secret::new(v.trim()))
+}
+
+fn serve_config(args: ServeArgs) -> anyhow::Result<Config> {
+    let listen = config::parse_listen(&args.listen)?;
+    let mut config = Config::new(listen, args.db.database);
+    config.tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        _ => None,
+    };
+    config.admin_token = env_secret("MSA_BACKEND_ADMIN_TOKEN");
+    if let Some(list) = env_secret("MSA_BACKEND_KIOSK_TOKENS") {
+        config.kiosk_tokens =
+            config::parse_kiosk_tokens(list.expose()).context("MSA_BACKEND_KIOSK_TOKENS")?;
+    }
+    config.kiosk_rate = config::parse_kiosk_rate(&args.kiosk_rate).context("--kiosk-rate")?;
+    config.nir_max_failures = args.nir_max_failures;
+    config.argon2 = parse_argon2(&args.argon2).context("--argon2")?;
+    config.fault = config::parse_fault(&args.fault).context("--fault / MSA_BACKEND_FAULT")?;
+    config.fault_injection = args.fault_injection || config.fault.is_some();
+    config.seed_demo = !args.no_demo;
+    config.check_transport()?;
+    Ok(config)
+}
+
+fn init_tracing(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            init_tracing("info,sqlx=warn");
+            let config = serve_config(args)?;
+            if let Some(fault) = config.fault {
+                tracing::warn!(%fault, "FAULT INJECTION ON (test knob)");
+            }
+            msa_backend::serve(config).await
+        }
+        Command::AddKiosk { id, db } => {
+            init_tracing("warn");
+            config::check_kiosk_id(&id)?;
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the token from standard input")?;
+            let token = Secret::new(line.trim());
+            line.clear();
+            if token.expose().chars().count() < 16 {
+                bail!("the kiosk token must be at least 16 characters (read from standard input)");
+            }
+            let db = msa_backend::Db::connect(&db.database).await?;
+            msa_backend::register_kiosk(&db, &id, token.expose()).await?;
+            db.close().await;
+            println!("kiosk {id} registered (token stored as its SHA-256)");
+            Ok(())
+        }
+        Command::Mailouts { db, json } => {
+            init_tracing("warn");
+            let db = msa_backend::Db::connect(&db.database).await?;
+            let list = msa_backend::mailouts::list(&db).await?;
+            db.close().await;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                print!("{}", msa_backend::mailouts::render_table(&list));
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn argon2_cost() {
+        assert_eq!(parse_argon2("test").unwrap(), Argon2Cost::for_tests());
+        assert_eq!(parse_argon2("19456,2,1").unwrap(), Argon2Cost::default());
+        assert!(parse_argon2("1,2").is_err());
+    }
+}

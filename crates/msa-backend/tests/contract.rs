@@ -1,0 +1,1008 @@
+//! Contract tests of `POST /v1/enrolments` and the other endpoints, on the real server
+//! (loopback port, reqwest), on SQLite and on PostgreSQL (`MSA_TEST_POSTGRES_URL`).
+//! Every answer is checked against docs/openapi.yaml by the harness.
+
+mod common;
+
+use common::*;
+use enrol_core::wire::EnrolmentRequest;
+use enrol_core::Enrolment;
+use msa_backend::{TEST_ADMIN_TOKEN, TEST_KIOSK_TOKEN};
+use serde_json::{json, Value};
+
+on_both_databases!(
+    verified_with_each_secret_kind,
+    verified_records_exactly_what_was_typed,
+    postal_without_item_creates_pending_account_and_letter,
+    postal_wrong_secret_then_verified_later,
+    unknown_nir_and_identity_mismatch_look_the_same,
+    no_email_on_file_goes_postal_even_when_verified,
+    already_enrolled_is_409,
+    invalid_bodies_give_the_core_codes,
+    idempotent_replay_gives_the_same_answer_and_one_account,
+    idempotency_key_reused_with_another_body,
+    concurrent_replays_create_one_account,
+    unauthorized_without_or_with_a_wrong_token,
+    kiosk_rate_limit_gives_429,
+    fault_injection_unavailable_slow_and_reset,
+    per_nir_throttle_after_five_failures,
+    old_failures_leave_the_throttle,
+    payment_older_than_six_months_does_not_match,
+    health_and_ready,
+    mailouts_never_hold_a_password,
+    admin_endpoints_need_the_admin_token,
+    database_down_gives_503,
+);
+
+async fn verified_with_each_secret_kind(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let cases: Vec<(&str, Value)> = vec![
+        ("Dupont", vitale(&person("Dupont"))),   // photo card
+        ("Lefèvre", vitale(&person("Lefèvre"))), // no photo, 11 digits
+        ("Benali", vitale(&person("Benali"))),   // no photo, 8 digits
+        ("Jean-Baptiste", vitale(&person("Jean-Baptiste"))), // no photo, 13 digits, born 971
+        ("Œuvray-D'Arc", child("1980-02-11")),   // 2A
+        ("Martin", child("2015-09-23")),         // twins' date
+        ("N’Diaye", payment(8790)),              // 2B
+        ("Traoré", payment(2500)),               // NIR month 20
+        ("Hoarau", payment(31000)),              // born 974
+        ("Dupuis-Mercier", vitale(&person("Dupuis-Mercier"))), // NIR month 99
+        ("Albertini", payment(100000)),          // key 97
+        ("Kovalenko", vitale(&person("Kovalenko"))), // sex digit 3
+    ];
+    for (name, verification) in cases {
+        let p = person(name);
+        let b = body(&p, verification);
+        let a = h.enrol(&b, &new_key()).await;
+        assert_eq!(a.status, 200, "{name}: {}", a.body);
+        assert_eq!(a.outcome(), "verified", "{name}");
+        assert_eq!(a.body["reference"], b["reference"]);
+        let email = p.email.as_deref().unwrap();
+        assert_eq!(
+            a.body["maskedEmail"],
+            msa_backend::rules::mask_email(email),
+            "{name}"
+        );
+        assert!(!a.body.to_string().contains(email));
+        assert_eq!(a.headers.get("cache-control").unwrap(), "no-store");
+        assert_eq!(
+            h.account(&nir13(&p)).await.as_deref(),
+            Some("active"),
+            "{name}"
+        );
+    }
+    // A Vitale serial of the right digits but the other card kind does not match.
+    let p = person("Santoni");
+    let v = p.vitale.as_ref().unwrap();
+    let a = h
+        .enrol(
+            &body(
+                &p,
+                json!({"kind": "vitaleSerial", "card": "noPhoto", "serial": v.serial}),
+            ),
+            &new_key(),
+        )
+        .await;
+    assert_eq!(a.outcome(), "postal");
+    h.finish().await;
+}
+
+async fn verified_records_exactly_what_was_typed(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Œuvray-D'Arc");
+    // Typed without accents, ligature, hyphen or apostrophe, in capitals.
+    let mut b = body(&p, child("1980-02-11"));
+    b["lastName"] = json!("OEUVRAY D ARC");
+    b["firstName"] = json!("FRANCOISE");
+    b["email"] = json!("f.oeuvray@example.org");
+    b["phone"] = Value::Null;
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "verified", "{}", a.body);
+    let reference = b["reference"].as_str().unwrap();
+    let got = h.received(reference).await;
+    assert_eq!(got.len(), 1);
+    let r = &got[0];
+    assert_eq!(r["nir"], "253072A073004");
+    assert_eq!(r["lastName"], "OEUVRAY D ARC");
+    assert_eq!(r["firstName"], "FRANCOISE");
+    assert_eq!(r["birthDate"], "1953-07-21");
+    assert_eq!(r["email"], "f.oeuvray@example.org");
+    assert_eq!(r["phone"], Value::Null);
+    assert_eq!(r["verificationKind"], "childBirthDate");
+    assert_eq!(r["department"], "2A");
+    assert_eq!(r["outcome"], "verified");
+    assert_eq!(r["detail"], "verified");
+    assert_eq!(r["kioskId"], msa_backend::TEST_KIOSK_ID);
+    assert_eq!(r["claimedKioskId"], "agence-44-01");
+    // The password goes to the address on file, not to the one typed.
+    let mails = h.mailouts().await;
+    let mail = mails.iter().find(|m| m["reference"] == reference).unwrap();
+    assert_eq!(mail["kind"], "email");
+    assert_eq!(mail["recipient"], "f•••@e•••.fr");
+    assert_eq!(a.body["maskedEmail"], "f•••@e•••.fr");
+    // No secret is kept with what was received.
+    assert!(!r.to_string().contains("1980-02-11"));
+    h.finish().await;
+}
+
+async fn postal_without_item_creates_pending_account_and_letter(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Pereira");
+    let b = body(&p, none());
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!((a.status, a.outcome()), (200, "postal"));
+    assert_eq!(
+        a.body.as_object().unwrap().len(),
+        2,
+        "only outcome and reference"
+    );
+    assert_eq!(
+        h.account(&nir13(&p)).await.as_deref(),
+        Some("pendingPostal")
+    );
+    let mails = h.mailouts().await;
+    let letters: Vec<_> = mails
+        .iter()
+        .filter(|m| m["reference"] == b["reference"])
+        .collect();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0]["kind"], "letter");
+    assert_eq!(
+        letters[0]["recipient"],
+        "adresse connue de la MSA (•••, 33800 Bordeaux)"
+    );
+    assert!(letters[0]["contents"]
+        .as_str()
+        .unwrap()
+        .contains("mot de passe provisoire"));
+    assert_eq!(
+        h.received(b["reference"].as_str().unwrap()).await[0]["detail"],
+        "noItem"
+    );
+    // A person with nothing on file to check: postal whatever is typed.
+    let p = person("Le Gall");
+    let a = h.enrol(&body(&p, payment(12345)), &new_key()).await;
+    assert_eq!(a.outcome(), "postal");
+    h.finish().await;
+}
+
+async fn postal_wrong_secret_then_verified_later(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Leroy");
+    let wrong = [
+        json!({"kind": "vitaleSerial", "card": "photo", "serial": "11122233345"}),
+        child("1988-04-03"),
+        payment(100),
+    ];
+    for v in wrong {
+        let a = h.enrol(&body(&p, v), &new_key()).await;
+        assert_eq!(a.outcome(), "postal", "{}", a.body);
+    }
+    assert_eq!(
+        h.account(&nir13(&p)).await.as_deref(),
+        Some("pendingPostal")
+    );
+    // One letter only, however many postal answers.
+    let letters = h
+        .mailouts()
+        .await
+        .into_iter()
+        .filter(|m| m["kind"] == "letter")
+        .count();
+    assert_eq!(letters, 1);
+    // Coming back with a right secret activates the account (password by e-mail).
+    let a = h.enrol(&body(&p, child("1990-11-30")), &new_key()).await;
+    assert_eq!(a.outcome(), "verified", "{}", a.body);
+    assert_eq!(h.account(&nir13(&p)).await.as_deref(), Some("active"));
+    // And now it is enrolled.
+    let a = h.enrol(&body(&p, child("1990-11-30")), &new_key()).await;
+    assert_eq!((a.status, a.outcome()), (409, "alreadyEnrolled"));
+    h.finish().await;
+}
+
+fn shape(v: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+async fn unknown_nir_and_identity_mismatch_look_the_same(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    // Unknown NIR (valid key, nobody on file).
+    let p = person("Dupont");
+    let mut unknown = body(&p, vitale(&p));
+    unknown["nir"] = json!("1841276451090");
+    unknown["nirKey"] = json!(format!("{:02}", 97 - (1841276451090u64 % 97)));
+    let a_unknown = h.enrol(&unknown, &new_key()).await;
+    // Right NIR and secret, wrong first name.
+    let mut mismatch = body(&p, vitale(&p));
+    mismatch["firstName"] = json!("Jacques");
+    let a_mismatch = h.enrol(&mismatch, &new_key()).await;
+    // Right NIR and identity, wrong birth date is refused by the rules (NIR month) or
+    // a mismatch: use a day that agrees with the NIR.
+    let mut wrong_day = body(&p, vitale(&p));
+    wrong_day["birthDate"] = json!("1984-12-04");
+    let a_day = h.enrol(&wrong_day, &new_key()).await;
+    for a in [&a_unknown, &a_mismatch, &a_day] {
+        assert_eq!((a.status, a.outcome()), (200, "postal"), "{}", a.body);
+        assert_eq!(shape(&a.body), vec!["outcome", "reference"]);
+    }
+    // No account for anyone; the real person gets an information letter (no password).
+    assert_eq!(h.account(&nir13(&p)).await, None);
+    assert_eq!(h.account("1841276451090").await, None);
+    let mails = h.mailouts().await;
+    assert!(
+        mails.iter().all(|m| m["reference"] != unknown["reference"]),
+        "nobody to write to"
+    );
+    let notice = mails
+        .iter()
+        .find(|m| m["reference"] == mismatch["reference"])
+        .unwrap();
+    assert_eq!(notice["kind"], "letter");
+    assert!(notice["contents"]
+        .as_str()
+        .unwrap()
+        .contains("Aucun mot de passe"));
+    assert_eq!(
+        h.received(unknown["reference"].as_str().unwrap()).await[0]["detail"],
+        "unknownNir"
+    );
+    assert_eq!(
+        h.received(mismatch["reference"].as_str().unwrap()).await[0]["detail"],
+        "identityMismatch"
+    );
+    // An enrolled person with a wrong identity gets postal, not 409 (no enumeration).
+    let enrolled = person("Haddad");
+    let mut b = body(&enrolled, vitale(&enrolled));
+    b["lastName"] = json!("Haddadi");
+    assert_eq!(h.enrol(&b, &new_key()).await.outcome(), "postal");
+    h.finish().await;
+}
+
+async fn no_email_on_file_goes_postal_even_when_verified(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Lambert");
+    assert!(p.email.is_none());
+    let b = body(&p, vitale(&p));
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!((a.status, a.outcome()), (200, "postal"));
+    assert_eq!(
+        h.account(&nir13(&p)).await.as_deref(),
+        Some("pendingPostal")
+    );
+    let r = &h.received(b["reference"].as_str().unwrap()).await[0];
+    assert_eq!(r["detail"], "noEmailOnFile");
+    let mails = h.mailouts().await;
+    assert!(mails.iter().all(|m| m["kind"] == "letter"));
+    h.finish().await;
+}
+
+async fn already_enrolled_is_409(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Haddad");
+    for v in [vitale(&p), none()] {
+        let b = body(&p, v);
+        let a = h.enrol(&b, &new_key()).await;
+        assert_eq!(
+            (a.status, a.outcome()),
+            (409, "alreadyEnrolled"),
+            "{}",
+            a.body
+        );
+        assert_eq!(a.body["reference"], b["reference"]);
+    }
+    assert!(h.mailouts().await.is_empty());
+    h.finish().await;
+}
+
+/// The codes the core rules give for `body` (what the backend must answer).
+fn core_codes(b: &Value) -> Vec<(String, Option<String>)> {
+    let request: EnrolmentRequest = serde_json::from_value(b.clone()).unwrap();
+    Enrolment::from_wire(&request, today())
+        .unwrap_err()
+        .iter()
+        .map(|e| (e.code.to_owned(), e.field.map(|f| f.as_str().to_owned())))
+        .collect()
+}
+
+async fn invalid_bodies_give_the_core_codes(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Dupont");
+    let good = body(&p, vitale(&p));
+    let mutations: Vec<(&str, Value)> = vec![
+        ("nirKey", json!("47")),
+        ("nir", json!("184127645108")),
+        ("nir", json!("5841276451089")),
+        ("lastName", json!("")),
+        ("firstName", json!("R2D2")),
+        ("birthDate", json!("1985-12-03")),
+        ("birthDate", json!("1984-02-30")),
+        ("email", json!("jean.dupont@")),
+        ("phone", json!("0123")),
+        ("department", json!("976")),
+        ("department", json!("972")),
+        ("department", json!("00")),
+        ("cguVersion", json!("v1")),
+        (
+            "verification",
+            json!({"kind": "vitaleSerial", "card": "photo", "serial": "1234"}),
+        ),
+        (
+            "verification",
+            json!({"kind": "vitaleSerial", "card": "noPhoto", "serial": "12a45678"}),
+        ),
+        ("verification", child("1970-01-01")),
+        ("verification", child("2999-01-01")),
+        ("verification", payment(0)),
+        ("verification", payment(-5)),
+        ("verification", payment(1_000_000_000)),
+    ];
+    for (field, value) in mutations {
+        let mut b = good.clone();
+        b[field] = value.clone();
+        let a = h.enrol(&b, &new_key()).await;
+        assert_eq!(
+            (a.status, a.outcome()),
+            (422, "invalid"),
+            "{field}={value}: {}",
+            a.body
+        );
+        let got: Vec<(String, Option<String>)> = a.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                assert_eq!(e["key"], format!("error.{}", e["code"].as_str().unwrap()));
+                (
+                    e["code"].as_str().unwrap().to_owned(),
+                    e["field"].as_str().map(str::to_owned),
+                )
+            })
+            .collect();
+        assert_eq!(got, core_codes(&b), "{field}={value}");
+        // The typed value is never echoed.
+        if let Some(s) = value.as_str() {
+            if s.len() > 3 {
+                assert!(!a.body.to_string().contains(s), "{s} echoed");
+            }
+        }
+    }
+    // Several errors at once, all reported.
+    let mut b = good.clone();
+    b["lastName"] = json!("");
+    b["email"] = json!("nope");
+    b["department"] = json!("976");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(
+        a.codes(),
+        vec!["name.empty", "email.format", "department.mayotte"]
+    );
+    // Bodies that do not even parse.
+    let mut b = good.clone();
+    b["verification"] = json!({"kind": "fingerprint"});
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.codes(), vec!["verification.choose"]);
+    assert_eq!(a.body["errors"][0]["field"], "verificationKind");
+    let mut b = good.clone();
+    b.as_object_mut().unwrap().remove("email");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.codes(), vec!["system.internal"]);
+    assert_eq!(a.body["errors"][0]["field"], Value::Null);
+    let a = h.enrol(&json!("not an object"), &new_key()).await;
+    assert_eq!(
+        (a.status, a.codes()),
+        (422, vec!["system.internal".to_owned()])
+    );
+    // A bad reference is refused too (it goes to the logs).
+    let mut b = good.clone();
+    b["reference"] = json!("Jean Dupont 1984");
+    assert_eq!(
+        h.enrol(&b, &new_key()).await.codes(),
+        vec!["system.internal"]
+    );
+    // Missing or malformed Idempotency-Key.
+    let a = h.enrol_as(&good, None, Some(TEST_KIOSK_TOKEN)).await;
+    assert_eq!(
+        (a.status, a.codes()),
+        (422, vec!["system.internal".to_owned()])
+    );
+    let a = h
+        .enrol_as(&good, Some("not-a-uuid"), Some(TEST_KIOSK_TOKEN))
+        .await;
+    assert_eq!(a.status, 422);
+    // Nothing was created by any of these.
+    assert_eq!(h.account(&nir13(&p)).await, None);
+    assert_eq!(h.count("SELECT COUNT(*) FROM enrolments").await, 0);
+    h.finish().await;
+}
+
+async fn idempotent_replay_gives_the_same_answer_and_one_account(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Dupont");
+    let b = body(&p, vitale(&p));
+    let key = new_key();
+    let first = h.enrol(&b, &key).await;
+    assert_eq!(first.outcome(), "verified");
+    // Same body re-serialised with another key order: the same enrolment.
+    let reordered: Value = {
+        let mut m: Vec<(String, Value)> = b.as_object().unwrap().clone().into_iter().collect();
+        m.reverse();
+        let text = format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", serde_json::to_string(k).unwrap(), v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        serde_json::from_str(&text).unwrap()
+    };
+    for again in [&b, &reordered] {
+        let a = h.enrol(again, &key).await;
+        assert_eq!((a.status, &a.body), (first.status, &first.body));
+    }
+    assert_eq!(
+        h.count(
+            "SELECT COUNT(*) FROM accounts WHERE status = 'active' AND reference <> 'DEMO-0000'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM mailouts").await, 1);
+    assert_eq!(h.count("SELECT COUNT(*) FROM enrolments").await, 1);
+    // A postal answer replays as postal too (not as "already enrolled").
+    let q = person("Pereira");
+    let b = body(&q, none());
+    let key = new_key();
+    let first = h.enrol(&b, &key).await;
+    let again = h.enrol(&b, &key).await;
+    assert_eq!(first.body, again.body);
+    assert_eq!(again.outcome(), "postal");
+    // Same key from another kiosk is another enrolment (keys are per kiosk).
+    h.finish().await;
+}
+
+async fn idempotency_key_reused_with_another_body(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Dupont");
+    let b = body(&p, vitale(&p));
+    let key = new_key();
+    assert_eq!(h.enrol(&b, &key).await.outcome(), "verified");
+    let mut other = b.clone();
+    other["phone"] = json!("+33699999999");
+    let a = h.enrol(&other, &key).await;
+    assert_eq!((a.status, a.outcome()), (422, "idempotencyKeyReused"));
+    assert_eq!(a.body, json!({"outcome": "idempotencyKeyReused"}));
+    // The stored answer is untouched.
+    assert_eq!(h.enrol(&b, &key).await.outcome(), "verified");
+    assert_eq!(h.count("SELECT COUNT(*) FROM enrolments").await, 1);
+    h.finish().await;
+}
+
+async fn concurrent_replays_create_one_account(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Petit");
+    let b = body(&p, vitale(&p));
+    let key = new_key();
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let client = h.client.clone();
+        let url = format!("{}/v1/enrolments", h.base);
+        let (b, key) = (b.clone(), key.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = client
+                .post(url)
+                .bearer_auth(TEST_KIOSK_TOKEN)
+                .header("Idempotency-Key", key)
+                .json(&b)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    for (status, body) in &answers {
+        assert_eq!(*status, 200, "{body}");
+        assert_eq!(body, &answers[0].1);
+    }
+    assert_eq!(answers[0].1["outcome"], "verified");
+    assert_eq!(h.count("SELECT COUNT(*) FROM mailouts").await, 1);
+    assert_eq!(h.count("SELECT COUNT(*) FROM enrolments").await, 1);
+    h.finish().await;
+}
+
+async fn unauthorized_without_or_with_a_wrong_token(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Dupont");
+    let b = body(&p, vitale(&p));
+    for token in [None, Some("wrong-token"), Some(TEST_ADMIN_TOKEN)] {
+        let a = h.enrol_as(&b, Some(&new_key()), token).await;
+        assert_eq!((a.status, a.outcome()), (401, "unauthorized"));
+        assert_eq!(a.body, json!({"outcome": "unauthorized"}));
+    }
+    // Not a bearer scheme.
+    let r = h
+        .client
+        .post(format!("{}/v1/enrolments", h.base))
+        .header("Authorization", format!("Basic {TEST_KIOSK_TOKEN}"))
+        .header("Idempotency-Key", new_key())
+        .json(&b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(h.account(&nir13(&p)).await, None);
+    h.finish().await;
+}
+
+async fn kiosk_rate_limit_gives_429(kind: Kind) {
+    let Some(h) = Harness::start_with(kind, |c| {
+        c.kiosk_rate = msa_backend::config::KioskRate {
+            per_minute: 1,
+            burst: 2,
+        };
+    })
+    .await
+    else {
+        return;
+    };
+    let p = person("Pereira");
+    let b = body(&p, none());
+    let key = new_key();
+    assert_eq!(h.enrol(&b, &key).await.status, 200);
+    assert_eq!(h.enrol(&b, &key).await.status, 200);
+    let a = h.enrol(&b, &key).await;
+    assert_eq!((a.status, a.outcome()), (429, "throttled"));
+    let retry: u64 = a.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    // Unauthenticated requests are refused before the limit is counted.
+    assert_eq!(h.enrol_as(&b, Some(&key), None).await.status, 401);
+    h.finish().await;
+}
+
+async fn fault_injection_unavailable_slow_and_reset(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Dupont");
+    let b = body(&p, vitale(&p));
+    let key = new_key();
+
+    h.set_fault("unavailable").await;
+    let a = h.enrol(&b, &key).await;
+    assert_eq!((a.status, a.outcome()), (503, "unavailable"));
+    assert!(a.headers.contains_key("retry-after"));
+    assert_eq!(h.account(&nir13(&p)).await, None, "nothing done");
+
+    h.set_fault("reset").await;
+    let err = h
+        .send_enrolment(&b, Some(&key), Some(TEST_KIOSK_TOKEN))
+        .await;
+    assert!(err.is_err(), "connection must be closed without an answer");
+    assert_eq!(h.account(&nir13(&p)).await, None, "nothing done");
+
+    // Handled, then the answer is lost: the retry gets the stored answer.
+    h.set_fault("reset-after").await;
+    let err = h
+        .send_enrolment(&b, Some(&key), Some(TEST_KIOSK_TOKEN))
+        .await;
+    assert!(err.is_err(), "connection must be closed without an answer");
+    assert_eq!(h.account(&nir13(&p)).await.as_deref(), Some("active"));
+
+    h.set_fault("slow:300").await;
+    let started = std::time::Instant::now();
+    let a = h.enrol(&b, &key).await;
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    assert_eq!(a.outcome(), "verified");
+
+    h.set_fault("off").await;
+    let a = h.enrol(&b, &key).await;
+    assert_eq!(a.outcome(), "verified");
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM mailouts").await,
+        1,
+        "one e-mail only"
+    );
+    // /health and /ready are not affected by the knob.
+    assert_eq!(h.get("/ready", "", None).await.status, 200);
+    h.finish().await;
+}
+
+async fn per_nir_throttle_after_five_failures(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Garnier");
+    for i in 0..5 {
+        let wrong =
+            json!({"kind": "vitaleSerial", "card": "photo", "serial": format!("0000000000{i}")});
+        let a = h.enrol(&body(&p, wrong), &new_key()).await;
+        assert_eq!(a.outcome(), "postal");
+    }
+    // 6th try within 24 h, with the RIGHT secret: postal, secret not checked.
+    let b = body(&p, vitale(&p));
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!((a.status, a.outcome()), (200, "postal"), "{}", a.body);
+    assert_eq!(
+        h.received(b["reference"].as_str().unwrap()).await[0]["detail"],
+        "nirThrottled"
+    );
+    assert_eq!(
+        h.account(&nir13(&p)).await.as_deref(),
+        Some("pendingPostal")
+    );
+    // Identity mismatches count too, and other NIRs are not affected.
+    let q = person("Dupont");
+    for _ in 0..5 {
+        let mut b = body(&q, vitale(&q));
+        b["firstName"] = json!("Paul");
+        assert_eq!(h.enrol(&b, &new_key()).await.outcome(), "postal");
+    }
+    let a = h.enrol(&body(&q, vitale(&q)), &new_key()).await;
+    assert_eq!(a.outcome(), "postal");
+    let r = person("Pereira");
+    assert_eq!(
+        h.enrol(&body(&r, vitale(&r)), &new_key()).await.outcome(),
+        "verified"
+    );
+    h.finish().await;
+}
+
+async fn old_failures_leave_the_throttle(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Garnier");
+    // Five failures 25 h ago (the rolling window is 24 h).
+    let long_ago = time::OffsetDateTime::now_utc().unix_timestamp() - 25 * 3600;
+    for _ in 0..5 {
+        sqlx::query("INSERT INTO verification_failures (nir, failed_at) VALUES ($1, $2)")
+            .bind(nir13(&p))
+            .bind(long_ago)
+            .execute(h.server().state.db.pool())
+            .await
+            .unwrap();
+    }
+    let a = h.enrol(&body(&p, vitale(&p)), &new_key()).await;
+    assert_eq!(a.outcome(), "verified", "{}", a.body);
+    h.finish().await;
+}
+
+async fn payment_older_than_six_months_does_not_match(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Moreau");
+    let old = body(&p, payment(15000));
+    let a = h.enrol(&old, &new_key()).await;
+    assert_eq!(a.outcome(), "postal");
+    assert_eq!(
+        h.received(old["reference"].as_str().unwrap()).await[0]["detail"],
+        "secretMismatch"
+    );
+    let a = h.enrol(&body(&p, payment(4250)), &new_key()).await;
+    assert_eq!(a.outcome(), "verified");
+    h.finish().await;
+}
+
+async fn health_and_ready(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let a = h.get("/health", "", None).await;
+    assert_eq!((a.status, &a.body["status"]), (200, &json!("ok")));
+    let a = h.get("/ready", "", None).await;
+    assert_eq!(a.body, json!({"status": "ready"}));
+    h.finish().await;
+}
+
+async fn mailouts_never_hold_a_password(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    for name in ["Dupont", "Lefèvre", "Santoni"] {
+        let p = person(name);
+        h.enrol(&body(&p, vitale(&p)), &new_key()).await;
+    }
+    h.enrol(&body(&person("Pereira"), none()), &new_key()).await;
+    let mails = h.mailouts().await;
+    assert_eq!(mails.len(), 4);
+    let text = serde_json::to_string(&mails).unwrap();
+    assert!(!text.contains("$argon2"));
+    // Recipients are masked: no full address in the listing.
+    for name in ["Dupont", "Lefèvre", "Santoni", "Pereira"] {
+        let p = person(name);
+        assert!(
+            !text.contains(p.email.as_deref().unwrap()),
+            "{name}'s address in clear"
+        );
+        assert!(
+            !text.contains(&p.address),
+            "{name}'s postal address in clear"
+        );
+    }
+    // Only argon2id hashes are stored, and no mail-out holds anything that looks like
+    // a 14-character provisional password.
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT password_hash FROM accounts WHERE password_hash IS NOT NULL")
+        .fetch_all(h.server().state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    for r in rows {
+        let hash: String = r.try_get("password_hash").unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
+    }
+    for m in &mails {
+        let contents = m["contents"].as_str().unwrap();
+        assert!(contents.contains("hachage"), "{contents}");
+        for word in contents.split_whitespace() {
+            let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let classes = [
+                w.chars().any(|c| c.is_ascii_uppercase()),
+                w.chars().any(|c| c.is_ascii_lowercase()),
+                w.chars().any(|c| c.is_ascii_digit()),
+            ];
+            assert!(
+                !(w.len() >= 12 && classes.iter().all(|x| *x)),
+                "password-like {w}"
+            );
+        }
+    }
+    h.finish().await;
+}
+
+async fn admin_endpoints_need_the_admin_token(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    for path in ["/admin/mailouts", "/admin/enrolments"] {
+        for token in [None, Some("nope"), Some(TEST_KIOSK_TOKEN)] {
+            let a = h.get(path, "", token).await;
+            assert_eq!(a.status, 401, "{path}");
+        }
+    }
+    h.finish().await;
+    // Without an admin token configured, the admin endpoints do not exist.
+    let Some(h) = Harness::start_with(kind, |c| {
+        c.admin_token = None;
+        c.fault_injection = false;
+    })
+    .await
+    else {
+        return;
+    };
+    let a = h.get("/admin/mailouts", "", Some(TEST_ADMIN_TOKEN)).await;
+    assert_eq!(a.status, 404);
+    let r = h
+        .client
+        .put(format!("{}/admin/fault", h.base))
+        .bearer_auth(TEST_ADMIN_TOKEN)
+        .json(&json!({"fault": "unavailable"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    h.finish().await;
+}
+
+async fn database_down_gives_503(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Dupont");
+    h.server().state.db.close().await;
+    let a = h.enrol(&body(&p, vitale(&p)), &new_key()).await;
+    assert_eq!((a.status, a.outcome()), (503, "unavailable"));
+    let a = h.get("/ready", "", None).await;
+    assert_eq!(
+        (a.status, &a.body),
+        (503, &json!({"status": "unavailable"}))
+    );
+    assert_eq!(h.get("/health", "", None).await.status, 200);
+    h.finish().await;
+}
+
+// ------------------------------------------------------------ SQLite-only extras
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeding_twice_is_idempotent_and_survives_restart() {
+    let Some(h) = Harness::start(Kind::Sqlite).await else {
+        return;
+    };
+    let p = person("Dupont");
+    let b = body(&p, vitale(&p));
+    let key = new_key();
+    let first = h.enrol(&b, &key).await;
+    let url = h.database_url.clone();
+    let insured = h.count("SELECT COUNT(*) FROM insured").await;
+    assert!(insured >= 20);
+    {
+        use sqlx::Row;
+        let mode: String = sqlx::query("PRAGMA journal_mode")
+            .fetch_one(h.server().state.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+    let server = msa_backend::spawn(msa_backend::Config::for_tests(url))
+        .await
+        .unwrap();
+    // Same data after a second start on the same file, and the answer is still stored.
+    let again = client()
+        .post(format!("{}/v1/enrolments", server.base_url))
+        .bearer_auth(TEST_KIOSK_TOKEN)
+        .header("Idempotency-Key", &key)
+        .json(&b)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(again, first.body);
+    use sqlx::Row;
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM insured")
+        .fetch_one(server.state.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(n, insured);
+    server.stop().await.unwrap();
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_is_served_and_plain_http_refused_off_loopback() {
+    use msa_backend::config::TlsFiles;
+    let tmp = tempfile::tempdir().unwrap();
+    // Plain HTTP on a non-loopback address is refused before anything starts.
+    let mut c = msa_backend::Config::for_tests(format!("sqlite://{}/a.db", tmp.path().display()));
+    c.listen = "0.0.0.0:0".parse().unwrap();
+    let err = msa_backend::spawn(c.clone()).await.unwrap_err().to_string();
+    assert!(err.contains("refusing to serve plain HTTP"), "{err}");
+
+    // With a certificate, HTTPS works (here on loopback, with a self-signed certificate).
+    let cert =
+        rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
+    let cert_pem = cert.cert.pem();
+    std::fs::write(tmp.path().join("cert.pem"), &cert_pem).unwrap();
+    std::fs::write(tmp.path().join("key.pem"), cert.key_pair.serialize_pem()).unwrap();
+    c.listen = "127.0.0.1:0".parse().unwrap();
+    c.tls = Some(TlsFiles {
+        cert: tmp.path().join("cert.pem"),
+        key: tmp.path().join("key.pem"),
+    });
+    let server = msa_backend::spawn(c).await.unwrap();
+    assert!(server.base_url.starts_with("https://"));
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert_pem.as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let url = format!("https://localhost:{}", server.addr.port());
+    let health = client.get(format!("{url}/health")).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    let p = person("Dupont");
+    let r = client
+        .post(format!("{url}/v1/enrolments"))
+        .bearer_auth(TEST_KIOSK_TOKEN)
+        .header("Idempotency-Key", new_key())
+        .json(&body(&p, vitale(&p)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["outcome"], "verified");
+    server.stop().await.unwrap();
+}
+
+#[test]
+fn openapi_error_codes_are_the_core_codes() {
+    let doc = &spec().doc;
+    let codes: Vec<&str> = doc["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(codes, enrol_core::ALL_CODES);
+    let fields: Vec<&str> = doc["components"]["schemas"]["Field"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let core: Vec<&str> = enrol_core::Field::ALL.iter().map(|f| f.as_str()).collect();
+    assert_eq!(fields, core);
+    // The request example is a valid request for the core rules and the schema.
+    let example = &doc["paths"]["/v1/enrolments"]["post"]["requestBody"]["content"]
+        ["application/json"]["example"];
+    let schema = &doc["paths"]["/v1/enrolments"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    assert!(spec().validator(schema).is_valid(example));
+    let request: EnrolmentRequest = serde_json::from_value(example.clone()).unwrap();
+    assert!(Enrolment::from_wire(&request, today()).is_ok());
+    // Every body the tests send is valid against the request schema.
+    let p = person("Œuvray-D'Arc");
+    for v in [
+        vitale(&person("Dupont")),
+        child("1980-02-11"),
+        payment(1),
+        none(),
+    ] {
+        assert!(spec().validator(schema).is_valid(&body(&p, v)));
+    }
+}
+
+#[test]
+fn openapi_checker_rejects_wrong_answers() {
+    // The checker is real: wrong answers fail it.
+    let s = spec();
+    let h = reqwest::header::HeaderMap::new();
+    let bad: Vec<(u16, Value)> = vec![
+        (
+            200,
+            json!({"outcome": "verified", "reference": "K7Q2-9DF3"}),
+        ),
+        (
+            200,
+            json!({"outcome": "postal", "reference": "K7Q2-9DF3", "maskedEmail": "x"}),
+        ),
+        (409, json!({"outcome": "postal", "reference": "K7Q2-9DF3"})),
+        (
+            422,
+            json!({"outcome": "invalid", "errors": [{"code": "nir.bogus", "field": "nir", "key": "error.nir.bogus"}]}),
+        ),
+        (422, json!({"outcome": "invalid", "errors": []})),
+        (401, json!({"outcome": "unauthorised"})),
+    ];
+    for (status, body) in bad {
+        let r = std::panic::catch_unwind(|| s.check("/v1/enrolments", "post", status, &h, &body));
+        assert!(r.is_err(), "{status} {body} passed");
+    }
+    // 429 without Retry-After fails.
+    let r = std::panic::catch_unwind(|| {
+        s.check(
+            "/v1/enrolments",
+            "post",
+            429,
+            &h,
+            &json!({"outcome": "throttled"}),
+        )
+    });
+    assert!(r.is_err());
+    // An undocumented status fails.
+    let r = std::panic::catch_unwind(|| s.check("/v1/enrolments", "post", 500, &h, &json!({})));
+    assert!(r.is_err());
+}

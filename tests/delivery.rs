@@ -1,0 +1,406 @@
+//! Delivery against a real reference backend process on loopback, with faults injected:
+//! every confirmed enrolment ends delivered exactly once, and nothing else is delivered.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{free_port, Backend, Guarded, KIOSK_TOKEN};
+use enrol_core::wire::{EnrolmentAnswer, EnrolmentRequest, WireVerification};
+use msa_kiosk::backend_client::BackendClient;
+use msa_kiosk::delivery::{deliver_one, Attempt};
+use msa_kiosk::outbox::{Outbox, OutboxKey};
+use msa_kiosk::secrets::{MemoryStore, Secret};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Jean Dupont of the demo data, with his Vitale serial: a verified enrolment.
+fn jean(reference: &str) -> EnrolmentRequest {
+    EnrolmentRequest {
+        reference: reference.into(),
+        kiosk_id: "e2e-kiosk".into(),
+        nir: "1841276451089".into(),
+        nir_key: "46".into(),
+        last_name: "Dupont".into(),
+        first_name: "Jean".into(),
+        birth_date: "1984-12-03".into(),
+        email: "jean.dupont@example.fr".into(),
+        phone: None,
+        verification: WireVerification::VitaleSerial {
+            card: enrol_core::CardKind::Photo,
+            serial: "12345678901".into(),
+        },
+        department: "44".into(),
+        cgu_version: enrol_core::CguVersion::of("CGU").as_str().into(),
+    }
+}
+
+/// A person unknown to the demo data: `postal`, and one more row at the backend each time.
+fn unknown(reference: &str, n: u32) -> EnrolmentRequest {
+    let body = format!("1850544{:06}", 100 + n);
+    let nir = enrol_core::Nir::parse(&body).unwrap();
+    EnrolmentRequest {
+        nir: nir.as_str().into(),
+        nir_key: nir.key_string(),
+        last_name: "Canari".into(),
+        first_name: "Test".into(),
+        birth_date: "1985-05-10".into(),
+        email: "canari@example.fr".into(),
+        verification: WireVerification::None,
+        ..jean(reference)
+    }
+}
+
+struct Rig {
+    dir: tempfile::TempDir,
+    outbox: Outbox,
+    port: u16,
+}
+
+impl Rig {
+    async fn new() -> Rig {
+        let dir = tempfile::tempdir().unwrap();
+        let key = OutboxKey::load_or_create(&rig_store()).unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db"), &key)
+            .await
+            .unwrap();
+        Rig {
+            dir,
+            outbox,
+            port: free_port(),
+        }
+    }
+
+    fn client(&self, timeout: Duration) -> BackendClient {
+        let url = url::Url::parse(&format!("http://127.0.0.1:{}/", self.port)).unwrap();
+        BackendClient::new(&url, Secret::new(KIOSK_TOKEN), timeout).unwrap()
+    }
+
+    fn backend(&self) -> Backend {
+        Backend::start_on(self.dir.path(), self.port)
+    }
+
+    /// Drives the worker step by step, as if time passed, until the outbox is empty.
+    async fn drain(&self, client: &BackendClient) -> Vec<Attempt> {
+        let mut attempts = Vec::new();
+        let mut now = delivery_now();
+        for _ in 0..50 {
+            match deliver_one(&self.outbox, client, now).await.unwrap() {
+                Attempt::Idle if self.outbox.pending_count().await.unwrap() == 0 => {
+                    return attempts
+                }
+                Attempt::Idle => now += 600_000, // jump past any backoff
+                other => attempts.push(other),
+            }
+        }
+        panic!("the outbox did not drain: {attempts:?}");
+    }
+}
+
+/// One outbox key for the test binary and the crash child it starts, as one kiosk has one key.
+fn rig_store() -> MemoryStore {
+    use msa_kiosk::secrets::{SecretStore, KIOSK_SERVICE};
+    static KEY: std::sync::OnceLock<Secret> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| match std::env::var("DELIVERY_TEST_OUTBOX_KEY") {
+        Ok(key) => Secret::new(key),
+        Err(_) => {
+            let seed = MemoryStore::default();
+            OutboxKey::load_or_create(&seed).unwrap();
+            let key = seed.get(KIOSK_SERVICE, msa_kiosk::outbox::OUTBOX_KEY_ENTRY).unwrap().unwrap();
+            // The crash child is started later with this environment.
+            std::env::set_var("DELIVERY_TEST_OUTBOX_KEY", key.expose());
+            key
+        }
+    });
+    let store = MemoryStore::default();
+    store.set(KIOSK_SERVICE, msa_kiosk::outbox::OUTBOX_KEY_ENTRY, key).unwrap();
+    store
+}
+
+fn delivery_now() -> i64 {
+    msa_kiosk::delivery::now_ms()
+}
+
+fn count(enrolments: &[Value], reference: &str) -> usize {
+    enrolments
+        .iter()
+        .filter(|e| e["reference"] == reference)
+        .count()
+}
+
+#[tokio::test]
+async fn backend_down_at_submit_then_up() {
+    let rig = Rig::new().await;
+    let client = rig.client(Duration::from_secs(5));
+    rig.outbox
+        .enqueue(Uuid::new_v4(), &jean("DOWN-0001"), delivery_now())
+        .await
+        .unwrap();
+    let first = deliver_one(&rig.outbox, &client, delivery_now())
+        .await
+        .unwrap();
+    assert_eq!(
+        first,
+        Attempt::Retried {
+            code: "unreachable".into()
+        }
+    );
+    assert_eq!(
+        rig.outbox.pending_count().await.unwrap(),
+        1,
+        "kept while the backend is down"
+    );
+
+    let backend = rig.backend();
+    let attempts = rig.drain(&client).await;
+    assert!(
+        matches!(
+            &attempts[..],
+            [Attempt::Delivered {
+                answer: EnrolmentAnswer::Verified { .. },
+                ..
+            }]
+        ),
+        "{attempts:?}"
+    );
+    assert_eq!(count(&backend.enrolments().await, "DOWN-0001"), 1);
+}
+
+#[tokio::test]
+async fn a_503_then_recovery_delivers_once() {
+    let rig = Rig::new().await;
+    let backend = rig.backend();
+    let client = rig.client(Duration::from_secs(5));
+    backend.set_fault("unavailable").await;
+    rig.outbox
+        .enqueue(Uuid::new_v4(), &unknown("FIVE-0001", 1), delivery_now())
+        .await
+        .unwrap();
+    let first = deliver_one(&rig.outbox, &client, delivery_now())
+        .await
+        .unwrap();
+    assert_eq!(
+        first,
+        Attempt::Retried {
+            code: "http-503".into()
+        }
+    );
+    backend.set_fault("off").await;
+    let attempts = rig.drain(&client).await;
+    assert!(
+        matches!(
+            &attempts[..],
+            [Attempt::Delivered {
+                answer: EnrolmentAnswer::Postal { .. },
+                ..
+            }]
+        ),
+        "{attempts:?}"
+    );
+    assert_eq!(count(&backend.enrolments().await, "FIVE-0001"), 1);
+}
+
+#[tokio::test]
+async fn a_timeout_after_the_backend_acted_is_not_delivered_twice() {
+    let rig = Rig::new().await;
+    let backend = rig.backend();
+    // The backend answers after 1.5 s; the kiosk gives up after 0.5 s, then retries.
+    backend.set_fault("slow:1500").await;
+    let impatient = rig.client(Duration::from_millis(500));
+    rig.outbox
+        .enqueue(Uuid::new_v4(), &jean("SLOW-0001"), delivery_now())
+        .await
+        .unwrap();
+    let first = deliver_one(&rig.outbox, &impatient, delivery_now())
+        .await
+        .unwrap();
+    assert_eq!(
+        first,
+        Attempt::Retried {
+            code: "timeout".into()
+        }
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await; // the backend finishes its work
+    backend.set_fault("off").await;
+    let attempts = rig.drain(&impatient).await;
+    assert!(
+        matches!(
+            &attempts[..],
+            [Attempt::Delivered {
+                answer: EnrolmentAnswer::Verified { .. },
+                ..
+            }]
+        ),
+        "{attempts:?}"
+    );
+    assert_eq!(
+        count(&backend.enrolments().await, "SLOW-0001"),
+        1,
+        "the retry must reuse the idempotency key"
+    );
+    let mails = backend.mailouts().await;
+    assert_eq!(
+        mails
+            .iter()
+            .filter(|m| m["reference"] == "SLOW-0001")
+            .count(),
+        1,
+        "one password e-mail only: {mails:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_very_slow_answer_within_the_timeout_is_delivered() {
+    let rig = Rig::new().await;
+    let backend = rig.backend();
+    backend.set_fault("slow:800").await;
+    let client = rig.client(Duration::from_secs(5));
+    rig.outbox
+        .enqueue(Uuid::new_v4(), &unknown("SLOW-0002", 2), delivery_now())
+        .await
+        .unwrap();
+    let attempts = rig.drain(&client).await;
+    assert!(
+        matches!(&attempts[..], [Attempt::Delivered { .. }]),
+        "{attempts:?}"
+    );
+    assert_eq!(count(&backend.enrolments().await, "SLOW-0002"), 1);
+}
+
+#[tokio::test]
+async fn connection_resets_before_and_after_the_backend_acted() {
+    let rig = Rig::new().await;
+    let backend = rig.backend();
+    let client = rig.client(Duration::from_secs(5));
+    for (fault, reference, n) in [("reset", "RSET-0001", 3), ("reset-after", "RSET-0002", 4)] {
+        backend.set_fault(fault).await;
+        rig.outbox
+            .enqueue(Uuid::new_v4(), &unknown(reference, n), delivery_now())
+            .await
+            .unwrap();
+        let first = deliver_one(&rig.outbox, &client, delivery_now())
+            .await
+            .unwrap();
+        assert!(
+            matches!(first, Attempt::Retried { .. }),
+            "{fault}: {first:?}"
+        );
+        backend.set_fault("off").await;
+        let attempts = rig.drain(&client).await;
+        assert!(
+            matches!(&attempts[..], [Attempt::Delivered { .. }]),
+            "{fault}: {attempts:?}"
+        );
+        assert_eq!(count(&backend.enrolments().await, reference), 1, "{fault}");
+    }
+}
+
+/// The child side of the crash tests: queues enrolments and reports each one once committed,
+/// until it is killed. Runs only when the parent test starts it.
+#[tokio::test]
+async fn crash_child_queues_until_killed() {
+    let Ok(path) = std::env::var("DELIVERY_CRASH_CHILD_OUTBOX") else {
+        return; // not started as a child: nothing to do
+    };
+    let key = OutboxKey::load_or_create(&rig_store()).unwrap();
+    let outbox = Outbox::open(std::path::Path::new(&path), &key)
+        .await
+        .unwrap();
+    for n in 0..100_000u32 {
+        let reference = format!("K{n:03}-CRSH");
+        outbox
+            .enqueue(
+                Uuid::new_v4(),
+                &unknown(&reference, 1000 + n % 900_000),
+                delivery_now(),
+            )
+            .await
+            .unwrap();
+        // The confirmation screen would appear now.
+        println!("confirmed {reference}");
+    }
+}
+
+#[tokio::test]
+async fn a_kiosk_killed_while_writing_the_outbox_loses_nothing_confirmed() {
+    if std::env::var("DELIVERY_CRASH_CHILD_OUTBOX").is_ok() {
+        return;
+    }
+    let rig = Rig::new().await;
+    let path = rig.dir.path().join("crash-outbox.db");
+    let child = Guarded::spawn(
+        Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "crash_child_queues_until_killed",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("DELIVERY_CRASH_CHILD_OUTBOX", &path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+        "crash child",
+    );
+    let pid = child.pid();
+    // Read confirmations for a while, then SIGKILL in the middle of a write.
+    let mut confirmed = Vec::new();
+    {
+        let mut child = child;
+        let out = child.take_stdout();
+        let mut lines = BufReader::new(out).lines();
+        while confirmed.len() < 40 {
+            let line = lines.next().expect("child ended early").unwrap();
+            if let Some(reference) = line.strip_prefix("confirmed ") {
+                confirmed.push(reference.to_owned());
+            }
+        }
+        Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        // What was printed between our last read and the kill was confirmed too.
+        for line in lines.map_while(Result::ok) {
+            if let Some(reference) = line.strip_prefix("confirmed ") {
+                confirmed.push(reference.to_owned());
+            }
+        }
+    }
+
+    // The kiosk restarts: the outbox opens, and everything in it is delivered exactly once.
+    let key = OutboxKey::load_or_create(&rig_store()).unwrap();
+    let outbox = Outbox::open(&path, &key).await.unwrap();
+    let queued = outbox.pending_count().await.unwrap() as usize;
+    assert!(
+        queued >= confirmed.len(),
+        "{queued} queued < {} confirmed",
+        confirmed.len()
+    );
+    assert!(
+        queued <= confirmed.len() + 1,
+        "at most the row being written when killed"
+    );
+    let backend = rig.backend();
+    let client = rig.client(Duration::from_secs(5));
+    let mut now = delivery_now();
+    while outbox.pending_count().await.unwrap() > 0 {
+        if deliver_one(&outbox, &client, now).await.unwrap() == Attempt::Idle {
+            now += 600_000;
+        }
+    }
+    let received = backend.enrolments().await;
+    for reference in &confirmed {
+        assert_eq!(
+            count(&received, reference),
+            1,
+            "{reference} confirmed on screen but delivered {} times",
+            count(&received, reference)
+        );
+    }
+    assert_eq!(
+        received.len(),
+        queued,
+        "nothing delivered that was not in the outbox"
+    );
+}

@@ -1,0 +1,87 @@
+//! The secret store against the real OS keyring (the Secret Service on Linux: gnome-keyring on
+//! the session D-Bus, which `cargo xtask test` starts and unlocks). Not the mock.
+
+use msa_kiosk::secrets::{
+    sweep_session_entries, KeyringStore, Secret, SecretStore, KIOSK_SERVICE, SESSION_SERVICE,
+};
+use std::process::Command;
+
+/// Tests share one keyring: each uses its own entry names, except the sweep test, which owns the
+/// session entries.
+static SESSION_ENTRIES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[test]
+fn the_build_uses_the_real_store_not_the_silent_mock() {
+    let backend = KeyringStore.backend_name();
+    assert_ne!(
+        backend, "mock",
+        "keyring fell back to its mock store: no store feature enabled"
+    );
+    #[cfg(target_os = "linux")]
+    assert_eq!(backend, "secret-service");
+    // Behaviourally too: the mock keeps values per Entry object, the real store per name.
+    let store = KeyringStore;
+    store
+        .set(KIOSK_SERVICE, "test-no-mock", &Secret::new("persisted"))
+        .unwrap();
+    let read_back = KeyringStore.get(KIOSK_SERVICE, "test-no-mock").unwrap();
+    assert_eq!(read_back.as_ref().map(Secret::expose), Some("persisted"));
+    store.delete(KIOSK_SERVICE, "test-no-mock").unwrap();
+}
+
+#[test]
+fn set_read_and_delete_a_secret() {
+    let store = KeyringStore;
+    let name = "test-set-read-delete";
+    assert!(store.get(KIOSK_SERVICE, name).unwrap().is_none());
+    store
+        .set(KIOSK_SERVICE, name, &Secret::new("2 84 12 76 451 089"))
+        .unwrap();
+    assert_eq!(
+        store.get(KIOSK_SERVICE, name).unwrap().unwrap().expose(),
+        "2 84 12 76 451 089"
+    );
+    store
+        .set(KIOSK_SERVICE, name, &Secret::new("replaced"))
+        .unwrap();
+    assert_eq!(
+        store.get(KIOSK_SERVICE, name).unwrap().unwrap().expose(),
+        "replaced"
+    );
+    store.delete(KIOSK_SERVICE, name).unwrap();
+    assert!(store.get(KIOSK_SERVICE, name).unwrap().is_none());
+    // Deleting what is not there is fine (a sweep after a clean end).
+    store.delete(KIOSK_SERVICE, name).unwrap();
+}
+
+#[test]
+fn the_sweep_after_a_crash_removes_what_a_killed_process_left() {
+    let _owned = SESSION_ENTRIES.lock().unwrap();
+    // A separate process stores session entries and dies without cleaning up (SIGKILL).
+    let status = Command::new("sh")
+        .args([
+            "-c",
+            "printf 1841276451089 | secret-tool store --label=leftover service fr.msa.kiosk.session username nir && \
+             printf 'vitalePhoto|12345678901' | secret-tool store --label=leftover service fr.msa.kiosk.session username secret",
+        ])
+        .status()
+        .expect("secret-tool (libsecret-tools) is installed by cargo xtask test");
+    assert!(status.success());
+    let store = KeyringStore;
+    assert!(
+        store.get(SESSION_SERVICE, "nir").unwrap().is_some(),
+        "the leftover is visible to the app"
+    );
+    sweep_session_entries(&store).unwrap();
+    assert!(store.get(SESSION_SERVICE, "nir").unwrap().is_none());
+    assert!(store.get(SESSION_SERVICE, "secret").unwrap().is_none());
+    let search = Command::new("secret-tool")
+        .args(["search", "--all", "service", "fr.msa.kiosk.session"])
+        .output()
+        .unwrap();
+    let found = String::from_utf8_lossy(&search.stdout) + String::from_utf8_lossy(&search.stderr);
+    assert!(
+        !found.contains("1841276451089") && !found.contains("12345678901"),
+        "{found}"
+    );
+}
