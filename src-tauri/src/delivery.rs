@@ -57,33 +57,59 @@ pub fn backoff(attempts: u32, retry_after: Option<Duration>, jitter: f64) -> Dur
     spread.max(retry_after.unwrap_or_default())
 }
 
+/// How many due entries one step sends at once. A kiosk queues one enrolment at a time, but
+/// after an outage the backlog drains in parallel requests (see `examples/drain_bench.rs`).
+pub const BATCH: u32 = 16;
+
 /// One step: send the oldest due entry, if any.
-pub async fn deliver_one(
+pub async fn deliver_one(outbox: &Outbox, client: &BackendClient, now_ms: i64) -> Result<Attempt, OutboxError> {
+    Ok(deliver_batch(outbox, client, now_ms, 1)
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or(Attempt::Idle))
+}
+
+/// One step over up to `limit` due entries, sent concurrently; the final answers are recorded
+/// in one transaction. An empty result means nothing was due.
+pub async fn deliver_batch(
     outbox: &Outbox,
     client: &BackendClient,
     now_ms: i64,
-) -> Result<Attempt, OutboxError> {
-    let Some(pending) = outbox.next_due(now_ms).await? else {
-        return Ok(Attempt::Idle);
-    };
-    match client.send(pending.idempotency_key, &pending.request).await {
-        Ok(answer) => {
-            let outcome = outcome_name(&answer);
-            outbox.complete(&pending, outcome, now_ms).await?;
-            tracing::info!(reference = %pending.reference, outcome, attempts = pending.attempts + 1, "enrolment delivered");
-            Ok(Attempt::Delivered {
-                reference: pending.reference,
-                answer,
-            })
-        }
-        Err(Transient { code, retry_after }) => {
-            let wait = backoff(pending.attempts, retry_after, rand::rng().random::<f64>());
-            let next = now_ms.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
-            outbox.reschedule(&pending.id, next, &code).await?;
-            tracing::warn!(reference = %pending.reference, code = %code, retry_in_ms = wait.as_millis() as u64, "delivery failed, will retry");
-            Ok(Attempt::Retried { code })
+    limit: u32,
+) -> Result<Vec<Attempt>, OutboxError> {
+    let due = outbox.due(now_ms, limit).await?;
+    let results = futures_util::future::join_all(
+        due.iter()
+            .map(|pending| client.send(pending.idempotency_key, &pending.request)),
+    )
+    .await;
+    let mut done = Vec::new();
+    let mut attempts = Vec::with_capacity(due.len());
+    for (pending, result) in due.iter().zip(results) {
+        match result {
+            Ok(answer) => {
+                let outcome = outcome_name(&answer);
+                done.push((pending, outcome));
+                tracing::info!(reference = %pending.reference, outcome, attempts = pending.attempts + 1, "enrolment delivered");
+                attempts.push(Attempt::Delivered {
+                    reference: pending.reference.clone(),
+                    answer,
+                });
+            }
+            Err(Transient { code, retry_after }) => {
+                let wait = backoff(pending.attempts, retry_after, rand::rng().random::<f64>());
+                let next = now_ms.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+                outbox.reschedule(&pending.id, next, &code).await?;
+                tracing::warn!(reference = %pending.reference, code = %code, retry_in_ms = wait.as_millis() as u64, "delivery failed, will retry");
+                attempts.push(Attempt::Retried { code });
+            }
         }
     }
+    if !done.is_empty() {
+        outbox.complete_many(&done, now_ms).await?;
+    }
+    Ok(attempts)
 }
 
 pub fn now_ms() -> i64 {
@@ -146,12 +172,15 @@ impl DeliveryHandle {
             return;
         };
         loop {
-            match deliver_one(&outbox, &client, now_ms()).await {
-                Ok(Attempt::Delivered { reference, answer }) => {
-                    let _ = self.answers.send((reference, answer));
+            match deliver_batch(&outbox, &client, now_ms(), BATCH).await {
+                Ok(attempts) if !attempts.is_empty() => {
+                    for attempt in attempts {
+                        if let Attempt::Delivered { reference, answer } = attempt {
+                            let _ = self.answers.send((reference, answer));
+                        }
+                    }
                 }
-                Ok(Attempt::Retried { .. }) => {}
-                Ok(Attempt::Idle) => {
+                Ok(_) => {
                     let until_due = match outbox.next_attempt_at().await {
                         Ok(Some(at)) => Duration::from_millis(
                             u64::try_from(at.saturating_sub(now_ms())).unwrap_or(0),

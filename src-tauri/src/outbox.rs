@@ -162,35 +162,48 @@ impl Outbox {
 
     /// The oldest entry whose next attempt is due, decrypted.
     pub async fn next_due(&self, now_ms: i64) -> Result<Option<Pending>, OutboxError> {
-        let row = sqlx::query(
+        Ok(self.due(now_ms, 1).await?.into_iter().next())
+    }
+
+    /// Up to `limit` due entries, oldest first, decrypted. An entry that cannot be decrypted is
+    /// kept (it may be read again with the right key) but set aside, so that it does not block
+    /// the entries behind it; the error is returned when nothing else is due.
+    pub async fn due(&self, now_ms: i64, limit: u32) -> Result<Vec<Pending>, OutboxError> {
+        let rows = sqlx::query(
             "SELECT id, idempotency_key, reference, nonce, payload, attempts, created_at FROM outbox
-             WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1",
+             WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
         )
         .bind(now_ms)
-        .fetch_optional(&self.pool)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        let id: String = row.get("id");
-        match self.decrypt_row(&row) {
-            Some((idempotency_key, request)) => Ok(Some(Pending {
-                id,
-                idempotency_key,
-                reference: row.get("reference"),
-                request,
-                attempts: row.get::<i64, _>("attempts").try_into().unwrap_or(u32::MAX),
-                created_at: row.get("created_at"),
-            })),
-            None => {
-                // Kept, never deleted (it may be read again with the right key), but set aside so
-                // that it does not block the entries behind it.
-                sqlx::query("UPDATE outbox SET next_attempt_at = ?, last_error = 'undecryptable' WHERE id = ?")
-                    .bind(SET_ASIDE)
-                    .bind(&id)
-                    .execute(&self.pool)
-                    .await?;
-                Err(OutboxError::Decrypt)
+        let mut pending = Vec::with_capacity(rows.len());
+        let mut set_aside = false;
+        for row in rows {
+            let id: String = row.get("id");
+            match self.decrypt_row(&row) {
+                Some((idempotency_key, request)) => pending.push(Pending {
+                    id,
+                    idempotency_key,
+                    reference: row.get("reference"),
+                    request,
+                    attempts: row.get::<i64, _>("attempts").try_into().unwrap_or(u32::MAX),
+                    created_at: row.get("created_at"),
+                }),
+                None => {
+                    set_aside = true;
+                    sqlx::query("UPDATE outbox SET next_attempt_at = ?, last_error = 'undecryptable' WHERE id = ?")
+                        .bind(SET_ASIDE)
+                        .bind(&id)
+                        .execute(&self.pool)
+                        .await?;
+                }
             }
         }
+        if pending.is_empty() && set_aside {
+            return Err(OutboxError::Decrypt);
+        }
+        Ok(pending)
     }
 
     fn decrypt_row(&self, row: &sqlx::sqlite::SqliteRow) -> Option<(Uuid, EnrolmentRequest)> {
@@ -216,27 +229,29 @@ impl Outbox {
     }
 
     /// The backend answered for good: the row goes, a non-personal line stays for statistics.
-    pub async fn complete(
-        &self,
-        pending: &Pending,
-        outcome: &str,
-        now_ms: i64,
-    ) -> Result<(), OutboxError> {
+    pub async fn complete(&self, pending: &Pending, outcome: &str, now_ms: i64) -> Result<(), OutboxError> {
+        self.complete_many(&[(pending, outcome)], now_ms).await
+    }
+
+    /// `complete` for several entries in one transaction (one sync to disk).
+    pub async fn complete_many(&self, done: &[(&Pending, &str)], now_ms: i64) -> Result<(), OutboxError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM outbox WHERE id = ?")
-            .bind(&pending.id)
+        for (pending, outcome) in done {
+            sqlx::query("DELETE FROM outbox WHERE id = ?")
+                .bind(&pending.id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO delivered (reference, outcome, attempts, queued_at, delivered_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&pending.reference)
+            .bind(*outcome)
+            .bind(i64::from(pending.attempts) + 1)
+            .bind(pending.created_at)
+            .bind(now_ms)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO delivered (reference, outcome, attempts, queued_at, delivered_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&pending.reference)
-        .bind(outcome)
-        .bind(i64::from(pending.attempts) + 1)
-        .bind(pending.created_at)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
