@@ -108,14 +108,19 @@ fn rig_store() -> MemoryStore {
         Err(_) => {
             let seed = MemoryStore::default();
             OutboxKey::load_or_create(&seed).unwrap();
-            let key = seed.get(KIOSK_SERVICE, msa_kiosk::outbox::OUTBOX_KEY_ENTRY).unwrap().unwrap();
+            let key = seed
+                .get(KIOSK_SERVICE, msa_kiosk::outbox::OUTBOX_KEY_ENTRY)
+                .unwrap()
+                .unwrap();
             // The crash child is started later with this environment.
             std::env::set_var("DELIVERY_TEST_OUTBOX_KEY", key.expose());
             key
         }
     });
     let store = MemoryStore::default();
-    store.set(KIOSK_SERVICE, msa_kiosk::outbox::OUTBOX_KEY_ENTRY, key).unwrap();
+    store
+        .set(KIOSK_SERVICE, msa_kiosk::outbox::OUTBOX_KEY_ENTRY, key)
+        .unwrap();
     store
 }
 

@@ -74,8 +74,7 @@ pub struct Started {
 }
 
 #[tauri::command]
-pub async fn start_session(app: tauri::AppHandle, state: State<'_, AppState>) -> Answer<Started> {
-    crate::window::clear_browsing_data(&app);
+pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
     let mut guard = lock(&state);
     if let Some(previous) = guard.take() {
         previous.wipe(state.store.as_ref())?;

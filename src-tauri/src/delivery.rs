@@ -62,7 +62,11 @@ pub fn backoff(attempts: u32, retry_after: Option<Duration>, jitter: f64) -> Dur
 pub const BATCH: u32 = 16;
 
 /// One step: send the oldest due entry, if any.
-pub async fn deliver_one(outbox: &Outbox, client: &BackendClient, now_ms: i64) -> Result<Attempt, OutboxError> {
+pub async fn deliver_one(
+    outbox: &Outbox,
+    client: &BackendClient,
+    now_ms: i64,
+) -> Result<Attempt, OutboxError> {
     Ok(deliver_batch(outbox, client, now_ms, 1)
         .await?
         .into_iter()
@@ -99,7 +103,8 @@ pub async fn deliver_batch(
             }
             Err(Transient { code, retry_after }) => {
                 let wait = backoff(pending.attempts, retry_after, rand::rng().random::<f64>());
-                let next = now_ms.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+                let next =
+                    now_ms.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
                 outbox.reschedule(&pending.id, next, &code).await?;
                 tracing::warn!(reference = %pending.reference, code = %code, retry_in_ms = wait.as_millis() as u64, "delivery failed, will retry");
                 attempts.push(Attempt::Retried { code });

@@ -229,12 +229,21 @@ impl Outbox {
     }
 
     /// The backend answered for good: the row goes, a non-personal line stays for statistics.
-    pub async fn complete(&self, pending: &Pending, outcome: &str, now_ms: i64) -> Result<(), OutboxError> {
+    pub async fn complete(
+        &self,
+        pending: &Pending,
+        outcome: &str,
+        now_ms: i64,
+    ) -> Result<(), OutboxError> {
         self.complete_many(&[(pending, outcome)], now_ms).await
     }
 
     /// `complete` for several entries in one transaction (one sync to disk).
-    pub async fn complete_many(&self, done: &[(&Pending, &str)], now_ms: i64) -> Result<(), OutboxError> {
+    pub async fn complete_many(
+        &self,
+        done: &[(&Pending, &str)],
+        now_ms: i64,
+    ) -> Result<(), OutboxError> {
         let mut tx = self.pool.begin().await?;
         for (pending, outcome) in done {
             sqlx::query("DELETE FROM outbox WHERE id = ?")

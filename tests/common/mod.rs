@@ -214,7 +214,8 @@ impl Backend {
             assert!(
                 Instant::now() < deadline,
                 "the backend did not get ready: {}",
-                std::fs::read_to_string(dir.join(format!("backend-{port}.log"))).unwrap_or_default()
+                std::fs::read_to_string(dir.join(format!("backend-{port}.log")))
+                    .unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -316,49 +317,22 @@ impl Kiosk {
         std::fs::write(&config_path, &config).unwrap();
         let app_args = vec!["--config".to_owned(), config_path.display().to_string()];
 
-        let port = free_port();
-        let native_port = free_port();
-        let mut driver = Command::new(tauri_driver());
-        driver
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            // The app inherits tauri-driver's environment: give it its own HOME and folders.
-            .env("DISPLAY", &display)
-            .env("HOME", home.path())
-            .env("XDG_DATA_HOME", home.path().join(".local/share"))
-            .env("XDG_CACHE_HOME", home.path().join(".cache"))
-            .env("XDG_CONFIG_HOME", home.path().join(".config"))
-            .env("MSA_KIOSK_DATA_DIR", &data_dir)
-            .env("TMPDIR", home.path().join("tmp"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(
-                std::fs::File::create(home.path().join("driver.log")).unwrap(),
-            ));
-        std::fs::create_dir_all(home.path().join("tmp")).unwrap();
-        for (key, value) in &launch.env {
-            driver.env(key, value);
+        // Session creation through tauri-driver now and then fails on a busy machine (a port
+        // taken between probing and binding, WebKitWebDriver slow to come up): try again with
+        // a fresh driver rather than fail the test on the harness.
+        let mut last_error = String::new();
+        let mut started = None;
+        for _attempt in 0..3 {
+            match start_driver(&home, &display, &data_dir, &launch, &app_args).await {
+                Ok(pair) => {
+                    started = Some(pair);
+                    break;
+                }
+                Err(error) => last_error = error,
+            }
         }
-        let driver = Guarded::spawn(&mut driver, "tauri-driver");
-        wait_for_port(port, Duration::from_secs(20));
-
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "tauri:options".into(),
-            json!({ "application": APP, "args": app_args }),
-        );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap_or_else(|e| {
-                let log =
-                    std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
-                panic!("cannot open a WebDriver session on the app: {e}\n{log}")
-            });
+        let (client, driver) = started
+            .unwrap_or_else(|| panic!("cannot open a WebDriver session on the app: {last_error}"));
         Kiosk {
             client,
             name: name.to_owned(),
@@ -494,6 +468,59 @@ impl Kiosk {
 
     pub async fn end(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+async fn start_driver(
+    home: &tempfile::TempDir,
+    display: &str,
+    data_dir: &Path,
+    launch: &Launch,
+    app_args: &[String],
+) -> Result<(Client, Guarded), String> {
+    let port = free_port();
+    let native_port = free_port();
+    let mut driver = Command::new(tauri_driver());
+    driver
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        // The app inherits tauri-driver's environment: give it its own HOME and folders.
+        .env("DISPLAY", display)
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join(".local/share"))
+        .env("XDG_CACHE_HOME", home.path().join(".cache"))
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("MSA_KIOSK_DATA_DIR", data_dir)
+        .env("TMPDIR", home.path().join("tmp"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(
+            std::fs::File::create(home.path().join("driver.log")).unwrap(),
+        ));
+    std::fs::create_dir_all(home.path().join("tmp")).unwrap();
+    for (key, value) in &launch.env {
+        driver.env(key, value);
+    }
+    let driver = Guarded::spawn(&mut driver, "tauri-driver");
+    wait_for_port(port, Duration::from_secs(20));
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "tauri:options".into(),
+        json!({ "application": APP, "args": app_args }),
+    );
+    match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+    {
+        Ok(client) => Ok((client, driver)),
+        Err(e) => {
+            let log = std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
+            Err(format!("{e}\n{log}"))
+        }
     }
 }
 

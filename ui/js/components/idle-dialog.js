@@ -1,0 +1,159 @@
+// Inactivity (SPEC §3, WCAG 2.2.1, RGAA 13.1): during an enrolment, after
+// `idleSeconds` without a touch or a key, a modal asks « Êtes-vous toujours là ? »
+// with a visible countdown of `idleWarningSeconds` and one big « Continuer ».
+// Continuer closes it and puts focus back where it was: fields are never touched.
+// Without an answer, `onExpire` wipes everything.
+//
+// Rust holds the authoritative deadline: activity is reported with
+// `report_activity` (at most once per 5 s), Rust's `idle-warning` opens or
+// re-times the dialog, and Rust's `session-expired` (handled by main.js) wipes.
+import { openModal, closeModal, isOpen } from './modal.js';
+import { t } from '../i18n.js';
+
+const REPORT_EVERY_MS = 5000;
+const ACTIVITY_EVENTS = ['pointerdown', 'touchstart', 'keydown', 'input', 'wheel'];
+
+export class IdleWatcher {
+  /**
+   * @param {{dialog: HTMLDialogElement, reportActivity: () => Promise<any>, onExpire: (reason: string) => void}} o
+   */
+  constructor({ dialog, reportActivity, onExpire }) {
+    this.dialog = dialog;
+    this.reportActivity = reportActivity;
+    this.onExpire = onExpire;
+    this.idleMs = 90_000;
+    this.warningMs = 20_000;
+    this.active = false;
+    this.lastActivity = 0;
+    this.lastReport = 0;
+    this.deadline = 0;
+    this.timer = null;
+    this.pendingReport = null;
+    this.lastAnnounced = null;
+    this.countdown = dialog.querySelector('[data-idle-countdown]');
+    this.live = dialog.querySelector('[data-idle-live]');
+    this.button = dialog.querySelector('[data-action="continue"]');
+    this.button.addEventListener('click', () => this.continue());
+    const onActivity = () => this.activity();
+    for (const type of ACTIVITY_EVENTS) document.addEventListener(type, onActivity, { capture: true, passive: true });
+  }
+
+  /** @param {{idleSeconds?: number, idleWarningSeconds?: number}} config */
+  configure(config) {
+    if (!config) return;
+    if (Number.isFinite(config.idleSeconds) && config.idleSeconds > 0) this.idleMs = config.idleSeconds * 1000;
+    if (Number.isFinite(config.idleWarningSeconds) && config.idleWarningSeconds > 0) this.warningMs = config.idleWarningSeconds * 1000;
+  }
+
+  get warningOpen() {
+    return isOpen(this.dialog);
+  }
+
+  /** An enrolment has started: watch. */
+  start() {
+    this.active = true;
+    this.lastActivity = Date.now();
+    if (!this.timer) this.timer = setInterval(() => this.tick(), 1000);
+  }
+
+  /** No enrolment any more (welcome, confirmation, wipe). */
+  stop() {
+    this.active = false;
+    clearInterval(this.timer);
+    this.timer = null;
+    clearTimeout(this.pendingReport);
+    this.pendingReport = null;
+    if (this.warningOpen) closeModal(this.dialog, { restoreFocus: false });
+  }
+
+  /** A touch, a key, a key of the on-screen keyboard. */
+  activity() {
+    if (!this.active || this.warningOpen) return; // only « Continuer » answers the warning
+    this.lastActivity = Date.now();
+    this.scheduleReport();
+  }
+
+  scheduleReport() {
+    const since = Date.now() - this.lastReport;
+    if (since >= REPORT_EVERY_MS) this.sendReport();
+    else if (!this.pendingReport) {
+      this.pendingReport = setTimeout(() => { this.pendingReport = null; if (this.active) this.sendReport(); }, REPORT_EVERY_MS - since);
+    }
+  }
+
+  async sendReport() {
+    this.lastReport = Date.now();
+    try {
+      this.configure(await this.reportActivity());
+    } catch (error) {
+      if (error && error.errors && error.errors.some((e) => e.code === 'session.expired')) this.expire('session.expired');
+    }
+  }
+
+  tick() {
+    if (!this.active) return;
+    const now = Date.now();
+    if (this.warningOpen) {
+      const left = Math.max(0, Math.ceil((this.deadline - now) / 1000));
+      this.render(left);
+      if (left <= 0) this.expire('timeout');
+    } else if (now - this.lastActivity >= this.idleMs) {
+      this.showWarning(Math.round(this.warningMs / 1000));
+    }
+  }
+
+  /** Rust's `idle-warning` event. @param {{secondsLeft?: number}} payload */
+  rustWarning(payload) {
+    if (!this.active) return;
+    const seconds = payload && Number.isFinite(payload.secondsLeft) ? payload.secondsLeft : Math.round(this.warningMs / 1000);
+    if (this.warningOpen) {
+      // Both clocks run: keep the earlier deadline, so the countdown never jumps up.
+      const deadline = Date.now() + seconds * 1000;
+      if (deadline < this.deadline) {
+        this.deadline = deadline;
+        this.render(seconds);
+      }
+    } else {
+      this.showWarning(seconds);
+    }
+  }
+
+  /** @param {number} seconds */
+  showWarning(seconds) {
+    this.deadline = Date.now() + seconds * 1000;
+    this.scroll = { x: window.scrollX, y: window.scrollY };
+    this.lastAnnounced = null;
+    this.live.textContent = '';
+    this.render(seconds);
+    openModal(this.dialog, { initialFocus: this.button, onCancel: () => this.continue() });
+  }
+
+  /** @param {number} seconds */
+  render(seconds) {
+    this.countdown.dataset.i18nParams = JSON.stringify({ count: seconds });
+    this.countdown.textContent = t('idle.countdown', { count: seconds });
+    // Announced when the dialog opens (it is the dialog's description), then at 10 and 5 s.
+    if ((seconds === 10 || seconds === 5) && this.lastAnnounced !== seconds) {
+      this.lastAnnounced = seconds;
+      this.live.textContent = t('idle.countdown', { count: seconds });
+    }
+  }
+
+  /** « Continuer »: close, restore the exact screen and focus, tell Rust. */
+  continue() {
+    if (!this.warningOpen) return;
+    closeModal(this.dialog, { restoreFocus: true });
+    if (this.scroll) window.scrollTo(this.scroll.x, this.scroll.y);
+    this.lastActivity = Date.now();
+    clearTimeout(this.pendingReport);
+    this.pendingReport = null;
+    this.sendReport();
+  }
+
+  /** @param {string} reason */
+  expire(reason) {
+    if (!this.active) return;
+    this.stop();
+    this.onExpire(reason);
+  }
+}

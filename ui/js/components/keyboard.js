@@ -1,0 +1,340 @@
+// Built-in on-screen keyboard (kiosk mode only: kiosk_info().onScreenKeyboard).
+//
+// - It appears when a field with `data-keyboard="numeric-nir|numeric|amount|azerty|email"`
+//   gets focus, with the matching layout, and hides when focus leaves the fields.
+// - It never covers the focused field (WCAG 2.4.11): the page reserves its height
+//   at the bottom (body.osk-open + --osk-height) and scrolls the field above it.
+// - Keys are real <button type="button"> with accessible names (« lettre a »,
+//   « Effacer », « arobase »…), at least 56 px. A tap does not take focus from the
+//   field (pointerdown/mousedown preventDefault); the character goes in at the caret
+//   and an `input` event is dispatched, as if typed.
+// - Keyboard and switch users reach the keys with Tab (one key is in the Tab order,
+//   roving tabindex) and move with the arrow keys; Enter/Space press a key and the
+//   text still goes into the field they came from.
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+
+const SELECTOR = 'input[data-keyboard]';
+const MARGIN = 16;
+
+/** @typedef {{kind: 'char'|'backspace'|'space'|'shift'|'hide', value?: string, nameKey?: string, letter?: boolean, wide?: boolean}} KeyDef */
+
+/** @returns {KeyDef} */ const letter = (c) => ({ kind: 'char', value: c, letter: true });
+/** @returns {KeyDef} */ const digit = (c) => ({ kind: 'char', value: c });
+/** @returns {KeyDef} */ const sym = (c, nameKey, wide = false) => ({ kind: 'char', value: c, nameKey, wide });
+const BACKSPACE = /** @type {KeyDef} */ ({ kind: 'backspace', nameKey: 'osk.backspace', wide: true });
+const SPACE = /** @type {KeyDef} */ ({ kind: 'space', nameKey: 'osk.space', wide: true });
+const SHIFT = /** @type {KeyDef} */ ({ kind: 'shift', nameKey: 'osk.shift', wide: true });
+const HIDE = /** @type {KeyDef} */ ({ kind: 'hide', nameKey: 'osk.hide', wide: true });
+
+const letters = (s) => [...s].map(letter);
+const digits = (s) => [...s].map(digit);
+
+/** @type {Record<string, {pad: boolean, rows: KeyDef[][]}>} */
+export const LAYOUTS = {
+  'numeric-nir': { pad: true, rows: [digits('123'), digits('456'), digits('789'), [letter('A'), digit('0'), letter('B')], [BACKSPACE], [HIDE]] },
+  numeric: { pad: true, rows: [digits('123'), digits('456'), digits('789'), [digit('0'), BACKSPACE], [HIDE]] },
+  amount: { pad: true, rows: [digits('123'), digits('456'), digits('789'), [sym(',', 'osk.comma'), digit('0'), BACKSPACE], [HIDE]] },
+  azerty: {
+    pad: false,
+    rows: [
+      digits('1234567890'),
+      letters('azertyuiop'),
+      letters('qsdfghjklm'),
+      [SHIFT, ...letters('wxcvbn'), sym("'", 'osk.apostrophe'), sym('-', 'osk.hyphen')],
+      letters('éèêëàâçùûôîïœæ'),
+      [SPACE, BACKSPACE, HIDE],
+    ],
+  },
+  email: {
+    pad: false,
+    rows: [
+      digits('1234567890'),
+      letters('azertyuiop'),
+      letters('qsdfghjklm'),
+      [...letters('wxcvbn'), sym('.', 'osk.dot'), sym('-', 'osk.hyphen'), sym('_', 'osk.underscore')],
+      [sym('@', 'osk.at', true), sym('.fr', 'osk.dotfr', true), sym('.com', 'osk.dotcom', true), BACKSPACE, HIDE],
+    ],
+  },
+};
+
+export class OnScreenKeyboard {
+  /** @param {HTMLElement} container the #osk element */
+  constructor(container) {
+    this.container = container;
+    this.enabled = false;
+    /** @type {HTMLInputElement|null} */
+    this.field = null;
+    this.layout = '';
+    this.shift = false;
+    this.dismissedFor = null;
+    this.pointerDown = false;
+    this.hideAfterRelease = false;
+    this.container.hidden = true;
+
+    // A tap on a key must not move focus away from the field.
+    const keep = (event) => { if (event.target.closest('.osk__key')) event.preventDefault(); };
+    container.addEventListener('pointerdown', keep);
+    container.addEventListener('mousedown', keep);
+    container.addEventListener('click', (event) => {
+      const key = event.target.closest('.osk__key');
+      if (key) this.press(key);
+    });
+    container.addEventListener('keydown', (event) => this.onKeydown(event));
+
+    document.addEventListener('focusin', (event) => this.onFocusIn(event));
+    document.addEventListener('focusout', () => setTimeout(() => this.onFocusOut(), 0));
+    // While a finger or the mouse is down, hiding would move the page under it
+    // (the reserved space goes away) and the tap could land elsewhere: wait for the
+    // click to be done first.
+    document.addEventListener('pointerdown', () => { this.pointerDown = true; }, true);
+    const release = () => {
+      this.pointerDown = false;
+      if (this.hideAfterRelease) {
+        this.hideAfterRelease = false;
+        setTimeout(() => this.onFocusOut(), 0);
+      }
+    };
+    document.addEventListener('pointerup', release, true);
+    document.addEventListener('pointercancel', release, true);
+    document.addEventListener('pointerdown', (event) => {
+      // Tapping the field again brings back a keyboard that was hidden.
+      const field = event.target.closest && event.target.closest(SELECTOR);
+      if (this.enabled && field && this.container.hidden) {
+        this.dismissedFor = null;
+        this.open(field);
+      }
+    });
+    window.addEventListener('resize', () => { if (!this.container.hidden) this.reserveSpace(); });
+  }
+
+  /** @param {boolean} on */
+  setEnabled(on) {
+    this.enabled = Boolean(on);
+    if (!this.enabled) this.hide();
+  }
+
+  /** @param {FocusEvent} event */
+  onFocusIn(event) {
+    if (!this.enabled) return;
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (target.matches && target.matches(SELECTOR)) {
+      if (this.dismissedFor === target) return;
+      this.dismissedFor = null;
+      this.open(/** @type {HTMLInputElement} */ (target));
+    }
+  }
+
+  onFocusOut() {
+    if (this.container.hidden) return;
+    const active = document.activeElement;
+    if (active && (this.container.contains(active) || (active.matches && active.matches(SELECTOR)))) return;
+    if (this.pointerDown) { this.hideAfterRelease = true; return; }
+    this.hide();
+  }
+
+  /** @param {HTMLInputElement} field */
+  open(field) {
+    this.field = field;
+    // In the DOM right after its field (it is drawn fixed at the bottom): Tab goes
+    // field → keys → next field, so keyboard and switch users reach the keys.
+    if (field.nextElementSibling !== this.container) field.after(this.container);
+    const layout = LAYOUTS[field.dataset.keyboard] ? field.dataset.keyboard : 'azerty';
+    if (layout !== this.layout || this.container.hidden) {
+      this.layout = layout;
+      this.shift = false;
+      this.render();
+    }
+    if (this.container.hidden) {
+      this.container.hidden = false;
+      document.body.classList.add('osk-open');
+    }
+    this.reserveSpace();
+    this.ensureVisible(field);
+  }
+
+  hide() {
+    if (this.container.hidden) return;
+    this.container.hidden = true;
+    document.body.classList.remove('osk-open');
+    document.documentElement.style.removeProperty('--osk-height');
+  }
+
+  /** Back under <body>, hidden: the step's DOM is about to be replaced. */
+  park() {
+    this.hide();
+    if (this.container.parentElement !== document.body) document.body.appendChild(this.container);
+  }
+
+  /** The wipe: no keyboard, no reference to a field of the previous person. */
+  reset() {
+    this.park();
+    this.field = null;
+    this.dismissedFor = null;
+    this.layout = '';
+    this.container.replaceChildren();
+  }
+
+  reserveSpace() {
+    const height = this.container.getBoundingClientRect().height;
+    document.documentElement.style.setProperty('--osk-height', `${Math.ceil(height)}px`);
+  }
+
+  /** Scrolls so that the field (and its label) sits above the keyboard. @param {HTMLElement} field */
+  ensureVisible(field) {
+    const keyboardTop = this.container.getBoundingClientRect().top;
+    const rect = field.getBoundingClientRect();
+    const label = field.id ? document.querySelector(`label[for="${CSS.escape(field.id)}"]`) : null;
+    const top = label ? Math.min(label.getBoundingClientRect().top, rect.top) : rect.top;
+    if (rect.bottom > keyboardTop - MARGIN) {
+      window.scrollBy(0, rect.bottom - (keyboardTop - MARGIN));
+    } else if (top < MARGIN) {
+      window.scrollBy(0, top - MARGIN);
+    }
+  }
+
+  render() {
+    const def = LAYOUTS[this.layout];
+    let first = true;
+    const rows = def.rows.map((row) => h('div', { class: 'osk__row' }, row.map((key) => {
+      const button = this.keyButton(key);
+      button.tabIndex = first ? 0 : -1;
+      first = false;
+      return button;
+    })));
+    this.container.classList.toggle('osk--pad', def.pad);
+    this.container.setAttribute('aria-label', t('osk.label'));
+    this.container.replaceChildren(h('div', { class: 'osk__inner' }, rows));
+  }
+
+  /** @param {KeyDef} key */
+  keyButton(key) {
+    const shown = key.kind === 'char' ? this.charFor(key) : '';
+    const button = h('button', {
+      type: 'button',
+      class: ['osk__key', key.wide && 'osk__key--wide', key.kind !== 'char' && `osk__key--${key.kind}`],
+      dataset: { kind: key.kind, value: key.value || '', letter: key.letter ? 'true' : null },
+    });
+    if (key.kind === 'char') {
+      button.textContent = shown;
+      if (key.letter) button.setAttribute('aria-label', t('osk.letter', { letter: shown }));
+      else if (key.nameKey) button.setAttribute('aria-label', t(key.nameKey));
+    } else {
+      button.append(h('span', { class: `osk__icon osk__icon--${key.kind}`, 'aria-hidden': 'true' }), h('span', { class: 'osk__text', text: t(key.nameKey) }));
+      if (key.kind === 'shift') button.setAttribute('aria-pressed', String(this.shift));
+    }
+    return button;
+  }
+
+  /** @param {KeyDef} key */
+  charFor(key) {
+    if (!key.letter) return key.value;
+    if (this.layout === 'numeric-nir') return key.value.toUpperCase();
+    return this.shift ? key.value.toLocaleUpperCase('fr') : key.value;
+  }
+
+  /** @param {HTMLButtonElement} button */
+  press(button) {
+    const field = this.field;
+    const kind = button.dataset.kind;
+    if (kind === 'hide') {
+      this.dismissedFor = field;
+      const hadFocus = this.container.contains(document.activeElement);
+      this.hide();
+      if (hadFocus && field && field.isConnected) field.focus();
+      return;
+    }
+    if (kind === 'shift') {
+      this.shift = !this.shift;
+      this.refreshLabels();
+      return;
+    }
+    if (!field || !field.isConnected) return;
+    if (kind === 'backspace') this.erase(field);
+    else if (kind === 'space') this.insert(field, ' ');
+    else {
+      const text = button.textContent || '';
+      this.insert(field, text);
+      if (button.dataset.letter && this.shift) {
+        this.shift = false;
+        this.refreshLabels();
+      }
+    }
+  }
+
+  /** Letters follow the Shift state; their names too. */
+  refreshLabels() {
+    for (const button of this.container.querySelectorAll('.osk__key[data-letter]')) {
+      const shown = this.charFor({ kind: 'char', value: button.dataset.value, letter: true });
+      button.textContent = shown;
+      button.setAttribute('aria-label', t('osk.letter', { letter: shown }));
+    }
+    const shift = this.container.querySelector('.osk__key--shift');
+    if (shift) shift.setAttribute('aria-pressed', String(this.shift));
+  }
+
+  /** @param {HTMLInputElement} field */
+  selection(field) {
+    let start = null;
+    let end = null;
+    try { start = field.selectionStart; end = field.selectionEnd; } catch { /* type=email has no selection API */ }
+    if (start == null || end == null) { start = field.value.length; end = start; }
+    return { start, end, api: field.selectionStart != null };
+  }
+
+  /** @param {HTMLInputElement} field @param {string} text */
+  insert(field, text) {
+    const { start, end, api } = this.selection(field);
+    const max = field.maxLength > 0 ? field.maxLength : Infinity;
+    if (field.value.length - (end - start) + text.length > max) return;
+    if (api) field.setRangeText(text, start, end, 'end');
+    else field.value = field.value.slice(0, start) + text + field.value.slice(end);
+    field.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
+  }
+
+  /** @param {HTMLInputElement} field */
+  erase(field) {
+    const { start, end, api } = this.selection(field);
+    if (start === end && start === 0) return;
+    const from = start === end ? start - 1 : start;
+    if (api) field.setRangeText('', from, end, 'end');
+    else field.value = field.value.slice(0, from) + field.value.slice(end);
+    field.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'deleteContentBackward' }));
+  }
+
+  /** Arrow keys move between keys (roving tabindex); Escape goes back to the field. @param {KeyboardEvent} event */
+  onKeydown(event) {
+    const key = event.target.closest && event.target.closest('.osk__key');
+    if (!key) return;
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      if (this.field && this.field.isConnected) this.field.focus();
+      return;
+    }
+    const rows = [...this.container.querySelectorAll('.osk__row')].map((row) => [...row.querySelectorAll('.osk__key')]);
+    const r = rows.findIndex((row) => row.includes(key));
+    const c = rows[r].indexOf(key);
+    let next = null;
+    if (event.key === 'ArrowRight') next = rows[r][c + 1] || rows[(r + 1) % rows.length][0];
+    else if (event.key === 'ArrowLeft') next = rows[r][c - 1] || rows[(r - 1 + rows.length) % rows.length].slice(-1)[0];
+    else if (event.key === 'ArrowDown') { const row = rows[(r + 1) % rows.length]; next = row[Math.min(c, row.length - 1)]; }
+    else if (event.key === 'ArrowUp') { const row = rows[(r - 1 + rows.length) % rows.length]; next = row[Math.min(c, row.length - 1)]; }
+    else if (event.key === 'Home') next = rows[r][0];
+    else if (event.key === 'End') next = rows[r][rows[r].length - 1];
+    if (next) {
+      event.preventDefault();
+      for (const k of this.container.querySelectorAll('.osk__key')) k.tabIndex = -1;
+      next.tabIndex = 0;
+      next.focus();
+    }
+  }
+
+  /** Names follow the language. */
+  retranslate() {
+    if (this.layout) {
+      const focusedIndex = [...this.container.querySelectorAll('.osk__key')].indexOf(document.activeElement);
+      this.render();
+      if (focusedIndex >= 0) this.container.querySelectorAll('.osk__key')[focusedIndex]?.focus();
+    }
+  }
+}

@@ -1,0 +1,199 @@
+// Boot: translations, kiosk_info, Rust events, the toolbar (help, display,
+// language, « Abandonner »), the idle watcher, the on-screen keyboard, the wipe.
+import fr from '../i18n/fr.js';
+import en from '../i18n/en.js';
+import { register, setLanguage, getLanguage, translate, t } from './i18n.js';
+import { api, listen } from './ipc.js';
+import { Wizard } from './wizard.js';
+import { IdleWatcher } from './components/idle-dialog.js';
+import { OnScreenKeyboard } from './components/keyboard.js';
+import { confirmCancel, showHelp } from './components/confirm-dialog.js';
+import { openModal, closeModal, closeAll } from './components/modal.js';
+import { renderSettings, resetSettings } from './components/settings.js';
+import { lockDown } from './lockdown.js';
+
+register('fr', fr);
+register('en', en);
+setLanguage('fr');
+
+const ENROLMENT_STEPS = new Set(['nir', 'identity', 'verification', 'department', 'review']);
+const DEFAULT_KIOSK = Object.freeze({
+  mode: 'tablet',
+  languages: ['fr', 'en'],
+  agencyDepartment: null,
+  idleSeconds: 90,
+  idleWarningSeconds: 20,
+  confirmationReturnSeconds: 60,
+  onScreenKeyboard: false,
+});
+
+const $ = (selector) => /** @type {HTMLElement} */ (document.querySelector(selector));
+
+const elements = {
+  root: $('#step-root'),
+  live: $('#live'),
+  help: $('[data-action="help"]'),
+  settings: $('[data-action="settings"]'),
+  language: $('[data-action="language"]'),
+  cancel: $('[data-action="cancel"]'),
+  helpDialog: /** @type {HTMLDialogElement} */ ($('#help-dialog')),
+  confirmDialog: /** @type {HTMLDialogElement} */ ($('#confirm-dialog')),
+  settingsDialog: /** @type {HTMLDialogElement} */ ($('#settings-dialog')),
+  idleDialog: /** @type {HTMLDialogElement} */ ($('#idle-dialog')),
+  keyboard: $('#osk'),
+};
+
+let kiosk = { ...DEFAULT_KIOSK };
+const keyboard = new OnScreenKeyboard(elements.keyboard);
+const idle = new IdleWatcher({
+  dialog: elements.idleDialog,
+  reportActivity: () => api.reportActivity(),
+  onExpire: (reason) => {
+    // Our countdown ran out: tell Rust (it wipes its side), then wipe ours.
+    api.cancelSession().catch(() => {});
+    wipe(reason === 'timeout' ? 'expired' : reason);
+  },
+});
+
+const wizard = new Wizard({
+  root: elements.root,
+  live: elements.live,
+  api,
+  kiosk,
+  hooks: {
+    start: () => startEnrolment(),
+    setLanguage: (lang) => switchLanguage(lang),
+    change: (step) => wizard.change(step),
+    finish: () => finish(),
+    backToWelcome: () => backToWelcome(),
+    onExpired: () => wipe('expired'),
+    beforeRender: () => keyboard.park(),
+    onStepShown: (stepId) => {
+      const enrolling = ENROLMENT_STEPS.has(stepId);
+      elements.cancel.hidden = !enrolling;
+      if (enrolling) idle.start();
+      else idle.stop();
+    },
+  },
+});
+
+async function startEnrolment() {
+  await wizard.guard(async () => {
+    await api.startSession();
+    wizard.answered.clear();
+    wizard.show('nir');
+  });
+}
+
+/** @param {string} lang */
+function switchLanguage(lang) {
+  if (!setLanguage(lang)) return;
+  document.documentElement.lang = lang;
+  updateLanguageButton();
+  wizard.retranslate();
+  keyboard.retranslate();
+  for (const input of document.querySelectorAll('input[data-language-choice]')) {
+    /** @type {HTMLInputElement} */ (input).checked = input.dataset.languageChoice === lang;
+  }
+}
+
+function otherLanguage() {
+  const languages = (kiosk.languages || []).filter((l) => l === 'fr' || l === 'en');
+  if (languages.length < 2) return null;
+  return getLanguage() === 'fr' ? 'en' : 'fr';
+}
+
+function updateLanguageButton() {
+  const other = otherLanguage();
+  elements.language.hidden = !other;
+  if (other) elements.language.setAttribute('lang', other);
+}
+
+/**
+ * The wipe (SPEC §3): nothing of the person stays in the webview. Session
+ * storage, local storage, forms, history state, settings, language, keyboard,
+ * dialogs; then the welcome screen.
+ * @param {'expired'|'cancel'|null} reason
+ */
+function wipe(reason) {
+  idle.stop();
+  keyboard.reset();
+  closeAll();
+  for (const form of document.querySelectorAll('form')) form.reset();
+  wizard.reset();
+  try { window.sessionStorage.clear(); } catch { /* storage may be disabled */ }
+  try { window.localStorage.clear(); } catch { /* storage may be disabled */ }
+  try { window.history.replaceState(null, '', window.location.pathname); } catch { /* file: URLs */ }
+  resetSettings();
+  switchLanguage('fr');
+  wizard.show('welcome', { data: { notice: reason === 'expired' ? 'welcome.expired' : null } });
+  if (reason === 'cancel') wizard.announce(t('cancel.done'));
+  if (reason === 'expired') wizard.announce(t('welcome.expired'));
+}
+
+async function cancelEnrolment() {
+  const confirmed = await confirmCancel(elements.confirmDialog);
+  if (!confirmed) return;
+  try { await api.cancelSession(); } catch { /* the wipe goes on anyway */ }
+  wipe('cancel');
+}
+
+function backToWelcome() {
+  if (wizard.answered.size > 0) {
+    cancelEnrolment();
+    return;
+  }
+  api.cancelSession().catch(() => {});
+  wipe(null);
+}
+
+function finish() {
+  api.cancelSession().catch(() => {});
+  wipe(null);
+}
+
+function openSettings() {
+  const body = elements.settingsDialog.querySelector('[data-settings-body]');
+  renderSettings(/** @type {HTMLElement} */ (body), 'dialog');
+  const close = elements.settingsDialog.querySelector('[data-action="close"]');
+  const onClose = () => {
+    close.removeEventListener('click', onClose);
+    closeModal(elements.settingsDialog);
+  };
+  close.addEventListener('click', onClose);
+  openModal(elements.settingsDialog, { onCancel: onClose });
+}
+
+async function boot() {
+  lockDown();
+  document.documentElement.lang = 'fr';
+  translate(document);
+  try {
+    kiosk = { ...DEFAULT_KIOSK, ...(await api.kioskInfo()) };
+  } catch {
+    kiosk = { ...DEFAULT_KIOSK };
+  }
+  wizard.kiosk = kiosk;
+  document.documentElement.dataset.mode = kiosk.mode === 'kiosk' ? 'kiosk' : 'tablet';
+  idle.configure(kiosk);
+  keyboard.setEnabled(kiosk.mode === 'kiosk' && kiosk.onScreenKeyboard === true);
+  updateLanguageButton();
+
+  elements.help.addEventListener('click', () => showHelp(elements.helpDialog));
+  elements.settings.addEventListener('click', openSettings);
+  elements.language.addEventListener('click', () => { const other = otherLanguage(); if (other) switchLanguage(other); });
+  elements.cancel.addEventListener('click', cancelEnrolment);
+
+  await listen('idle-warning', (payload) => idle.rustWarning(payload));
+  await listen('session-expired', () => {
+    // Nothing to wipe on the welcome screen; the confirmation screen has its own
+    // countdown and shows no answer, only the reference to note.
+    if (wizard.stepId === 'welcome' || wizard.stepId === 'confirmation') return;
+    wipe('expired');
+  });
+
+  wizard.show('welcome');
+  document.documentElement.classList.add('ready');
+}
+
+boot();

@@ -1,0 +1,126 @@
+// Step 6: check answers (GOV.UK "check answers", WCAG 3.3.4). Every answer from
+// `review_summary` with a « Modifier » link (hidden text « Modifier votre nom »)
+// that opens the step and comes back here after « Suivant ». The secret is shown
+// masked (Rust masks it). The CGU: a plain summary, the full text in a labelled
+// scrollable region, an unticked checkbox, and « Valider mon inscription ».
+import { h, tx } from '../dom.js';
+import { getLanguage } from '../i18n.js';
+
+/** « 1984-12-03 » → « 3 décembre 1984 » in the current language. @param {string} iso */
+export function formatDate(iso, lang = getLanguage()) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ''));
+  if (!m) return String(iso || '');
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  try {
+    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+  } catch {
+    return `${Number(m[3])}/${m[2]}/${m[1]}`;
+  }
+}
+
+function caisseName(caisse) {
+  if (!caisse) return '';
+  return typeof caisse === 'string' ? caisse : caisse.name || '';
+}
+
+export default {
+  id: 'review',
+  number: 6,
+  titleKey: 'review.title',
+
+  /** @param {import('../wizard.js').StepContext} ctx */
+  render(ctx) {
+    const s = ctx.data || {};
+    let cguVersion = s.cgu ? s.cgu.version : '';
+
+    const row = (key, step, value) => h('div', { class: 'summary-list__row' },
+      tx(`review.${key}`, undefined, 'dt', { class: 'summary-list__key' }),
+      h('dd', { class: 'summary-list__value' }, value),
+      h('dd', { class: 'summary-list__actions' },
+        h('a', {
+          href: `#${step}`,
+          class: 'link link--change',
+          onClick: (event) => { event.preventDefault(); ctx.hooks.change(step); },
+        }, tx('review.change'), ' ', tx(`review.change.${key}`, undefined, 'span', { class: 'visually-hidden' }))));
+
+    const date = h('span', { dataset: { date: s.birthDate || '' } }, formatDate(s.birthDate));
+    const verification = s.verification || {};
+    const dep = s.department || {};
+    const list = h('dl', { class: 'summary-list' },
+      row('nir', 'nir', h('span', { class: 'nowrap' }, s.nir || '')),
+      row('lastName', 'identity', s.lastName || ''),
+      row('firstName', 'identity', s.firstName || ''),
+      row('birthDate', 'identity', date),
+      row('email', 'identity', h('span', { class: 'break' }, s.email || '')),
+      row('phone', 'identity', s.phone ? s.phone : tx('review.phone.none')),
+      row('verification', 'verification', [
+        tx(`review.kind.${verification.kind || 'none'}`, undefined, 'span', { class: 'block' }),
+        verification.masked ? h('span', { class: 'block masked' }, verification.masked) : null,
+      ]),
+      row('department', 'department', [
+        h('span', { class: 'block' }, [dep.code, dep.name].filter(Boolean).join(' – ')),
+        dep.caisse ? h('span', { class: 'block hint-text' }, caisseName(dep.caisse)) : null,
+      ]));
+
+    const cguText = h('div', {
+      class: 'cgu__text',
+      tabindex: '0',
+      role: 'region',
+      'aria-labelledby': 'cgu-full-title',
+      lang: 'fr',
+    });
+    const fillCgu = (text) => {
+      const paragraphs = String(text || '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+      cguText.replaceChildren(...paragraphs.map((p) => h('p', {}, p)));
+    };
+    fillCgu(s.cgu && s.cgu.text);
+
+    const terms = h('input', { class: 'choice__input', type: 'checkbox', id: 'terms', name: 'terms', value: 'yes', 'aria-required': 'true' });
+    const termsGroup = h('div', { class: 'form-group', id: 'terms-group', dataset: { field: 'terms' } },
+      h('div', { class: 'choice choice--large choice--checkbox' },
+        terms,
+        tx('review.terms.label', undefined, 'label', { class: 'choice__label', for: 'terms' })));
+
+    const cgu = h('section', { class: 'cgu', 'aria-labelledby': 'cgu-title' },
+      tx('review.cgu.title', undefined, 'h2', { class: 'heading-m', id: 'cgu-title' }),
+      h('div', { class: 'inset' },
+        tx('review.cgu.summaryTitle', undefined, 'h3', { class: 'heading-s' }),
+        h('ul', { class: 'list list--bullet' },
+          tx('review.cgu.summary1', undefined, 'li'),
+          tx('review.cgu.summary2', undefined, 'li'),
+          tx('review.cgu.summary3', undefined, 'li'),
+          tx('review.cgu.summary4', undefined, 'li'))),
+      tx('review.cgu.full', undefined, 'h3', { class: 'heading-s', id: 'cgu-full-title' }),
+      tx('review.cgu.scroll', undefined, 'p', { class: 'hint' }),
+      cguText,
+      termsGroup);
+
+    return {
+      submitKey: 'review.submit',
+      nodes: [
+        tx('review.intro', undefined, 'p', { class: 'lead' }),
+        h('section', { 'aria-labelledby': 'review-answers-title' },
+          tx('review.answers', undefined, 'h2', { class: 'heading-m', id: 'review-answers-title' }),
+          list),
+        cgu,
+      ],
+      groupFor: (field) => (field === 'terms' ? termsGroup : null),
+      targetFor: (field) => (field === 'terms' ? terms : null),
+      collect: () => ({ acceptTerms: terms.checked, cguVersion }),
+      submit: (args) => ctx.api.submitEnrolment(args),
+      /** terms.outdated: fetch the new text and version, untick the box. */
+      async onErrors(errors) {
+        if (errors.some((e) => e.code === 'terms.outdated')) {
+          try {
+            const fresh = await ctx.api.reviewSummary();
+            if (fresh && fresh.cgu) { cguVersion = fresh.cgu.version; fillCgu(fresh.cgu.text); }
+            terms.checked = false;
+          } catch { /* the summary already says what happened */ }
+        }
+      },
+      retranslate() {
+        date.textContent = formatDate(date.dataset.date);
+      },
+    };
+  },
+};

@@ -1,0 +1,274 @@
+// The wizard: step order, back / next, « Modifier » from the review, focus and
+// announcements, page title (with « Erreur : » when a step is refused), and the
+// display of Rust's errors (summary + inline). It holds no answers: a step's
+// values come from Rust (`open_step`) when the person goes back to it.
+import { h, tx, stepHeading, progress } from './dom.js';
+import { t, errorKey, translate } from './i18n.js';
+import { IpcError } from './ipc.js';
+import { createErrorSummary, showErrorSummary, hideErrorSummary } from './components/error-summary.js';
+import { showFieldError, clearFieldErrors } from './components/field-error.js';
+import welcome from './steps/welcome.js';
+import nir from './steps/nir.js';
+import identity from './steps/identity.js';
+import verification from './steps/verification.js';
+import department from './steps/department.js';
+import review from './steps/review.js';
+import confirmation from './steps/confirmation.js';
+
+export const ORDER = ['welcome', 'nir', 'identity', 'verification', 'department', 'review', 'confirmation'];
+/** Steps whose answers Rust can give back with open_step. */
+export const ANSWERABLE = ['nir', 'identity', 'verification', 'department'];
+const STEPS = { welcome, nir, identity, verification, department, review, confirmation };
+
+/**
+ * @typedef {object} StepContext
+ * @property {typeof import('./ipc.js').api} api
+ * @property {Record<string, any>} kiosk kiosk_info()
+ * @property {Record<string, any>|null} values answers from open_step
+ * @property {any} data step data (departments, review summary, outcome…)
+ * @property {boolean} fromReview
+ * @property {(text: string) => void} announce polite live region
+ * @property {() => void} submitNow send the step again (e.g. keepEmailAsTyped)
+ * @property {{start: () => void, setLanguage: (lang: string) => void, change: (step: string) => void, finish: () => void}} hooks
+ */
+
+export class Wizard {
+  /**
+   * @param {{root: HTMLElement, live: HTMLElement, api: any, kiosk: any, hooks: any}} o
+   */
+  constructor({ root, live, api, kiosk, hooks }) {
+    this.root = root;
+    this.live = live;
+    this.api = api;
+    this.kiosk = kiosk;
+    this.hooks = hooks;
+    /** Steps answered in this session (no values, only their names). */
+    this.answered = new Set();
+    this.changeFromReview = false;
+    this.busy = false;
+    this.current = null;
+    this.announceTimer = null;
+  }
+
+  /** Forget the session (the wipe). */
+  reset() {
+    if (this.current && this.current.view.unmount) this.current.view.unmount();
+    this.current = null;
+    this.answered.clear();
+    this.changeFromReview = false;
+    this.busy = false;
+    clearTimeout(this.announceTimer);
+    this.live.textContent = '';
+    if (this.hooks.beforeRender) this.hooks.beforeRender();
+    this.root.replaceChildren();
+  }
+
+  get stepId() {
+    return this.current ? this.current.id : null;
+  }
+
+  /** @param {string} text */
+  announce(text) {
+    clearTimeout(this.announceTimer);
+    this.live.textContent = '';
+    this.announceTimer = setTimeout(() => { this.live.textContent = text; }, 150);
+  }
+
+  /**
+   * Renders a step, focuses its heading, sets the title, announces it.
+   * @param {string} stepId
+   * @param {{values?: any, data?: any, fromReview?: boolean}} [options]
+   */
+  show(stepId, { values = null, data = null, fromReview = false } = {}) {
+    const step = STEPS[stepId];
+    if (this.current && this.current.view.unmount) this.current.view.unmount();
+    if (stepId === 'review' || stepId === 'welcome' || stepId === 'confirmation') this.changeFromReview = false;
+
+    /** @type {StepContext} */
+    const ctx = {
+      api: this.api,
+      kiosk: this.kiosk,
+      values,
+      data,
+      fromReview,
+      hooks: this.hooks,
+      announce: (text) => this.announce(text),
+      submitNow: () => this.submit(),
+    };
+    if (this.hooks.beforeRender) this.hooks.beforeRender();
+    const view = step.render(ctx);
+    const titleKey = view.titleKey || step.titleKey;
+    const summary = createErrorSummary();
+    const heading = stepHeading(step.number, titleKey);
+
+    const children = [];
+    if (step.number > 1 && step.number < 7) {
+      children.push(h('a', {
+        href: '#retour',
+        class: 'back-link',
+        onClick: (event) => { event.preventDefault(); this.back(); },
+      }, tx('nav.back')));
+    }
+    children.push(summary, heading, progress(step.number));
+    let form = null;
+    if (view.noForm) {
+      children.push(...view.nodes);
+    } else {
+      form = h('form', {
+        class: 'form',
+        novalidate: true,
+        onSubmit: (event) => { event.preventDefault(); this.submit(); },
+      },
+      ...view.nodes,
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'button button--next' }, tx(view.submitKey || 'nav.next'))));
+      children.push(form);
+    }
+    const section = h('div', { class: `step step--${stepId}`, dataset: { step: stepId } }, children.filter(Boolean));
+    this.root.replaceChildren(section);
+    this.current = { id: stepId, step, view, summary, heading, form };
+
+    window.scrollTo(0, 0);
+    this.updateTitle(false);
+    heading.focus();
+    this.announce(t('step.announce', { n: step.number, total: 7, title: t(titleKey) }));
+    if (this.hooks.onStepShown) this.hooks.onStepShown(stepId);
+    if (view.mounted) view.mounted();
+  }
+
+  headingText() {
+    return this.current ? this.current.heading.textContent.replace(/\s+/g, ' ').trim() : t('app.name');
+  }
+
+  /** @param {boolean} error */
+  updateTitle(error) {
+    document.title = `${error ? t('app.titlePrefixError') : ''}${this.headingText()}${t('app.titleSuffix')}`;
+  }
+
+  /** Language switch: every text again, fields untouched. */
+  retranslate() {
+    translate(document);
+    if (this.current) {
+      if (this.current.view.retranslate) this.current.view.retranslate();
+      this.updateTitle(!this.current.summary.hidden);
+    }
+  }
+
+  /**
+   * Opens a step, asking Rust for the answers already given.
+   * @param {string} stepId
+   */
+  async open(stepId) {
+    let values = null;
+    let fromReview = false;
+    let data = null;
+    if (ANSWERABLE.includes(stepId) && this.answered.has(stepId)) {
+      const res = await this.api.openStep(stepId);
+      values = (res && res.values) || {};
+      fromReview = Boolean(res && (res.fromReview ?? values.fromReview));
+    }
+    if (stepId === 'department') data = await this.departments();
+    if (stepId === 'review') data = await this.api.reviewSummary();
+    this.show(stepId, { values, data, fromReview });
+  }
+
+  async departments() {
+    if (!this.departmentList) this.departmentList = await this.api.listDepartments();
+    return this.departmentList;
+  }
+
+  /** Runs `fn`, showing Rust's refusal on the current step if any. @param {() => Promise<void>} fn */
+  async guard(fn) {
+    if (this.busy) return;
+    this.busy = true;
+    if (this.current && this.current.form) this.current.form.setAttribute('aria-busy', 'true');
+    try {
+      await fn();
+    } catch (error) {
+      this.showErrors(error instanceof IpcError ? error.errors : [{ code: 'system.internal', field: null, key: 'error.system.internal' }]);
+    } finally {
+      this.busy = false;
+      if (this.current && this.current.form) this.current.form.removeAttribute('aria-busy');
+    }
+  }
+
+  /** « Suivant » (or « Valider mon inscription »). */
+  submit() {
+    const current = this.current;
+    if (!current || current.view.noForm) return Promise.resolve();
+    return this.guard(async () => {
+      const args = current.view.collect();
+      const result = await current.view.submit(args);
+      if (this.current !== current) return;
+      if (!result || result.stay) {
+        this.clearErrors();
+        return;
+      }
+      this.answered.add(current.id);
+      if (current.id === 'review') {
+        this.answered.clear();
+        this.show('confirmation', { data: result });
+        return;
+      }
+      const next = ORDER.includes(result.next) ? result.next : ORDER[ORDER.indexOf(current.id) + 1];
+      await this.open(next);
+    });
+  }
+
+  /** The back link: the previous step, or the review when the step was opened from it. */
+  back() {
+    const id = this.stepId;
+    if (!id) return Promise.resolve();
+    if (this.changeFromReview) return this.guard(() => this.open('review'));
+    const previous = ORDER[ORDER.indexOf(id) - 1];
+    if (previous === 'welcome') {
+      if (this.hooks.backToWelcome) this.hooks.backToWelcome();
+      return Promise.resolve();
+    }
+    return this.guard(() => this.open(previous));
+  }
+
+  /** « Modifier » on the review. @param {string} stepId */
+  change(stepId) {
+    return this.guard(async () => {
+      await this.open(stepId);
+      this.changeFromReview = true;
+    });
+  }
+
+  clearErrors() {
+    if (!this.current) return;
+    hideErrorSummary(this.current.summary);
+    clearFieldErrors(this.root);
+    this.updateTitle(false);
+  }
+
+  /**
+   * Shows Rust's errors: inline messages, then the summary, which takes focus.
+   * @param {Array<{code: string, field: string|null, key?: string}>} errors
+   */
+  showErrors(errors) {
+    if (errors.some((e) => e.code === 'session.expired')) {
+      if (this.hooks.onExpired) this.hooks.onExpired('session.expired');
+      return;
+    }
+    const current = this.current;
+    if (!current) return;
+    this.clearErrors();
+    const seen = new Set();
+    const items = [];
+    for (const error of errors) {
+      const key = errorKey(error);
+      const id = `${error.field}|${key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const group = error.field && current.view.groupFor ? current.view.groupFor(error.field) : null;
+      const target = error.field && current.view.targetFor ? current.view.targetFor(error.field) : null;
+      if (group) showFieldError(group, key);
+      items.push({ messageKey: key, target: group ? target : null });
+    }
+    this.updateTitle(true);
+    showErrorSummary(current.summary, items);
+    if (current.view.onErrors) current.view.onErrors(errors);
+  }
+}
