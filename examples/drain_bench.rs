@@ -48,30 +48,60 @@ fn memory_kib(field: &str) -> u64 {
 
 #[tokio::main]
 async fn main() {
-    let count: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let count: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let dir = tempfile::tempdir().unwrap();
-    let outbox = Outbox::open(&dir.path().join("outbox.db"), &OutboxKey::load_or_create(&MemoryStore::default()).unwrap())
-        .await
-        .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let outbox = Outbox::open(
+        &dir.path().join("outbox.db"),
+        &OutboxKey::load_or_create(&MemoryStore::default()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
     let client = BackendClient::new(&url, Secret::new(TOKEN), Duration::from_secs(10)).unwrap();
 
     // 1. The backend is down: every enrolment is queued durably.
     let started = Instant::now();
     for n in 0..count {
-        outbox.enqueue(Uuid::new_v4(), &request(n), now_ms()).await.unwrap();
+        outbox
+            .enqueue(Uuid::new_v4(), &request(n), now_ms())
+            .await
+            .unwrap();
     }
     let queue_time = started.elapsed();
     let refused = deliver_batch(&outbox, &client, now_ms(), 1).await.unwrap();
-    assert!(matches!(refused[..], [Attempt::Retried { .. }]), "the backend should be down");
+    assert!(
+        matches!(refused[..], [Attempt::Retried { .. }]),
+        "the backend should be down"
+    );
 
     // 2. The backend comes up.
-    let profile_dir = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().to_path_buf();
+    let profile_dir = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let mut backend = Command::new(profile_dir.join("msa-backend"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--no-demo"])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--no-demo",
+        ])
         .arg("--database")
-        .arg(format!("sqlite://{}", dir.path().join("backend.db").display()))
+        .arg(format!(
+            "sqlite://{}",
+            dir.path().join("backend.db").display()
+        ))
         .env("MSA_BACKEND_KIOSK_TOKENS", format!("bench:{TOKEN}"))
         .env("MSA_BACKEND_KIOSK_RATE", "1000000/100000")
         .env("MSA_BACKEND_ARGON2", "test")
@@ -90,7 +120,10 @@ async fn main() {
     let mut delivered = 0u32;
     let far_future = now_ms() + 86_400_000;
     while outbox.pending_count().await.unwrap() > 0 {
-        for attempt in deliver_batch(&outbox, &client, far_future, BATCH).await.unwrap() {
+        for attempt in deliver_batch(&outbox, &client, far_future, BATCH)
+            .await
+            .unwrap()
+        {
             match attempt {
                 Attempt::Delivered { .. } => delivered += 1,
                 Attempt::Retried { code } => panic!("unexpected retry: {code}"),
@@ -102,7 +135,19 @@ async fn main() {
     let _ = backend.kill();
     let _ = backend.wait();
 
-    println!("queued    {count} enrolments in {:.2} s ({:.0}/s, each synced to disk)", queue_time.as_secs_f64(), f64::from(count) / queue_time.as_secs_f64());
-    println!("drained   {delivered} enrolments in {:.2} s: {:.0} enrolments/s (batches of {BATCH})", drain_time.as_secs_f64(), f64::from(delivered) / drain_time.as_secs_f64());
-    println!("memory    kiosk side: VmRSS {} KiB, peak VmHWM {} KiB", memory_kib("VmRSS:"), memory_kib("VmHWM:"));
+    println!(
+        "queued    {count} enrolments in {:.2} s ({:.0}/s, each synced to disk)",
+        queue_time.as_secs_f64(),
+        f64::from(count) / queue_time.as_secs_f64()
+    );
+    println!(
+        "drained   {delivered} enrolments in {:.2} s: {:.0} enrolments/s (batches of {BATCH})",
+        drain_time.as_secs_f64(),
+        f64::from(delivered) / drain_time.as_secs_f64()
+    );
+    println!(
+        "memory    kiosk side: VmRSS {} KiB, peak VmHWM {} KiB",
+        memory_kib("VmRSS:"),
+        memory_kib("VmHWM:")
+    );
 }

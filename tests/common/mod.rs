@@ -189,6 +189,7 @@ impl Backend {
                 .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
                 .arg("--database")
                 .arg(format!("sqlite://{}", dir.join("backend.db").display()))
+                .current_dir(dir)
                 .env(
                     "MSA_BACKEND_KIOSK_TOKENS",
                     format!("e2e-kiosk:{KIOSK_TOKEN}"),
@@ -287,6 +288,9 @@ pub fn provision_token() {
 pub struct Kiosk {
     pub client: Client,
     pub name: String,
+    launch: Launch,
+    display_name: String,
+    app_args: Vec<String>,
     // Dropped in this order: the driver (and the app), the backend, the display, the folder.
     _driver: Guarded,
     pub backend: Option<Backend>,
@@ -304,7 +308,10 @@ impl Kiosk {
         let data_dir = home.path().join("data");
         let backend = launch.backend.then(|| {
             provision_token();
-            Backend::start(home.path())
+            // The MSA's side, apart from the kiosk's folders (the privacy scans skip it).
+            let dir = home.path().join("msa-backend");
+            std::fs::create_dir_all(&dir).unwrap();
+            Backend::start(&dir)
         });
         let mut config = launch.toml.clone();
         if let Some(backend) = &backend {
@@ -336,9 +343,74 @@ impl Kiosk {
         Kiosk {
             client,
             name: name.to_owned(),
+            launch,
+            display_name: display,
+            app_args,
             _driver: driver,
             backend,
             _display: xvfb,
+            home,
+        }
+    }
+
+    /// The app's process id (its command line names this test's configuration file).
+    pub fn app_pid(&self) -> Option<u32> {
+        let out = Command::new("pgrep")
+            .args(["-f", &format!("{} --config {}", APP, self.app_args[1])])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// Kills the app with SIGKILL, as a power cut or a crash would, then starts it again on the
+    /// same data folder, HOME and backend, with a new WebDriver session.
+    pub async fn kill_and_restart(self) -> Kiosk {
+        let pid = self.app_pid().expect("the app is running");
+        Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        let Kiosk {
+            client,
+            name,
+            launch,
+            display_name,
+            app_args,
+            _driver,
+            backend,
+            _display,
+            home,
+        } = self;
+        drop(client);
+        drop(_driver);
+        let data_dir = home.path().join("data");
+        let mut last_error = String::new();
+        let mut started = None;
+        for _attempt in 0..3 {
+            match start_driver(&home, &display_name, &data_dir, &launch, &app_args).await {
+                Ok(pair) => {
+                    started = Some(pair);
+                    break;
+                }
+                Err(error) => last_error = error,
+            }
+        }
+        let (client, driver) =
+            started.unwrap_or_else(|| panic!("cannot restart the app: {last_error}"));
+        Kiosk {
+            client,
+            name,
+            launch,
+            display_name,
+            app_args,
+            _driver: driver,
+            backend,
+            _display,
             home,
         }
     }
@@ -391,8 +463,14 @@ impl Kiosk {
     /// The visible element with this ARIA role and accessible name (as a screen reader would
     /// announce it), waiting up to 5 s for it to appear.
     pub async fn by_role(&self, role: &str, name: &str) -> Element {
+        self.by_role_within(role, name, Duration::from_secs(5))
+            .await
+    }
+
+    /// `by_role`, waiting up to `timeout`.
+    pub async fn by_role_within(&self, role: &str, name: &str, timeout: Duration) -> Element {
         self.ensure_axe().await;
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + timeout;
         loop {
             let found = self
                 .js(&find_by_role(), vec![json!(role), json!(name)])
@@ -524,16 +602,20 @@ async fn start_driver(
     }
 }
 
+/// One app at a time: they share the D-Bus session's keyring (whose session entries each app
+/// sweeps at start) and two cores.
+pub async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    ONE_AT_A_TIME.lock().await
+}
+
 /// Runs an end-to-end test body; on failure saves a screenshot of the app, then fails.
 pub async fn e2e<F, Fut>(name: &str, launch: Launch, body: F)
 where
     F: FnOnce(std::sync::Arc<Kiosk>) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
-    // One app at a time: they share the D-Bus session's keyring (whose session entries each app
-    // sweeps at start) and two cores.
-    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    let _turn = ONE_AT_A_TIME.lock().await;
+    let _turn = one_at_a_time().await;
     let kiosk = std::sync::Arc::new(Kiosk::start(name, launch).await);
     let outcome = tokio::spawn(body(kiosk.clone())).await;
     if let Err(error) = outcome {

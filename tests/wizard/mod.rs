@@ -102,7 +102,15 @@ pub async fn click(kiosk: &Kiosk, role: &str, name: &str) {
     if matches!(&result, Err(fantoccini::error::CmdError::Standard(e)) if e.error == fantoccini::error::ErrorStatus::ElementClickIntercepted)
     {
         // The on-screen keyboard covers it: put the keyboard away, as a person would.
-        let hide = kiosk.by_role("button", "Masquer le clavier").await;
+        let lang = kiosk
+            .js("return document.documentElement.lang;", vec![])
+            .await;
+        let hide_name = if lang == json!("en") {
+            "Hide the keyboard"
+        } else {
+            "Masquer le clavier"
+        };
+        let hide = kiosk.by_role("button", hide_name).await;
         hide.click().await.expect("hide the on-screen keyboard");
         result = element.click().await;
     }
@@ -117,6 +125,14 @@ pub async fn click(kiosk: &Kiosk, role: &str, name: &str) {
 
 pub async fn type_into(kiosk: &Kiosk, label: &str, text: &str) {
     let field = kiosk.by_label(label).await;
+    // WebKit's Element Clear does not scroll: bring a field scrolled out of view back first, as a
+    // person scrolls back up to it.
+    kiosk
+        .js(
+            "arguments[0].scrollIntoView({block: 'nearest'}); return true;",
+            vec![serde_json::to_value(&field).unwrap()],
+        )
+        .await;
     field.clear().await.unwrap();
     if !text.is_empty() {
         field
@@ -268,4 +284,268 @@ pub fn reference_in(text: &str) -> String {
         }
     }
     panic!("no reference on the confirmation screen: {text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// English, keyboard-only, on-screen keyboard and error-state helpers (e2e_wizard, e2e_a11y).
+
+/// The same labels in English (ui/i18n/en.json), after the language switch on the welcome screen.
+pub const EN: Labels = Labels {
+    start: "Sign up",
+    next: "Next",
+    nir: "Social security number",
+    last_name: "Last name",
+    first_name: "First name",
+    day: "Day",
+    month: "Month",
+    year: "Year",
+    email: "Email address",
+    phone: "Mobile phone (optional)",
+    vitale_photo: (
+        "The serial number of my Carte Vitale with a photo",
+        "Serial number of the card with a photo",
+    ),
+    vitale_no_photo: (
+        "The serial number of my Carte Vitale without a photo",
+        "Serial number of the card without a photo",
+    ),
+    child: "The date of birth of one of my children",
+    payment: (
+        "The amount of a payment from the MSA in the last 6 months",
+        "Amount in euros",
+    ),
+    nothing: "I have none of these",
+    terms: "I accept the terms of use",
+    submit: "Confirm my sign-up",
+    step: "Step",
+};
+
+/// A string of the UI's translations (`ui/i18n/<lang>.json`), `%{x}` placeholders left as is.
+pub fn i18n(lang: &str, key: &str) -> String {
+    let path = crate::common::repo_root().join(format!("ui/i18n/{lang}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let strings: Value = serde_json::from_str(&text).unwrap();
+    strings[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no string {key:?} in {lang}.json"))
+        .to_owned()
+}
+
+/// The French message the UI shows for `code` on `field`: the field's own wording when there is
+/// one (`error.lastName.name.empty`), else the common one (`error.name.empty`), as
+/// `ui/js/i18n.js` `errorKey` chooses.
+pub fn error_message(field: &str, code: &str) -> String {
+    let path = crate::common::repo_root().join("ui/i18n/fr.json");
+    let strings: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let specific = format!("error.{field}.{code}");
+    match strings[&specific].as_str() {
+        Some(text) => text.to_owned(),
+        None => i18n("fr", &format!("error.{code}")),
+    }
+}
+
+/// The ARIA role and accessible name of the focused element, per axe-core.
+pub async fn focused_name(kiosk: &Kiosk) -> (String, String) {
+    kiosk.ensure_axe().await;
+    let found = kiosk
+        .js(
+            "axe.setup(document); try { const el = document.activeElement; if (!el || el === document.body) return ['', '']; const v = axe.utils.getNodeFromTree(el); return [axe.commons.aria.getRole(el) || el.tagName.toLowerCase(), (v ? axe.commons.text.accessibleTextVirtual(v) : '').replace(/\\s+/g, ' ').trim()]; } finally { axe.teardown(); }",
+            vec![],
+        )
+        .await;
+    (
+        found[0].as_str().unwrap_or_default().to_owned(),
+        found[1].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// Sends keystrokes to whatever has focus, as a physical keyboard would (no element chosen).
+pub async fn press(kiosk: &Kiosk, keys: &str) {
+    let active = kiosk
+        .client
+        .active_element()
+        .await
+        .expect("the focused element");
+    active
+        .send_keys(keys)
+        .await
+        .unwrap_or_else(|e| panic!("cannot send {keys:?} to the focused element: {e}"));
+}
+
+/// Presses Tab (or Shift+Tab) until the focused element has this role and accessible name.
+pub async fn tab_to(kiosk: &Kiosk, role: &str, name: &str) {
+    tab_to_with(kiosk, role, name, false).await;
+}
+
+pub async fn shift_tab_to(kiosk: &Kiosk, role: &str, name: &str) {
+    tab_to_with(kiosk, role, name, true).await;
+}
+
+async fn tab_to_with(kiosk: &Kiosk, role: &str, name: &str, back: bool) {
+    let mut seen = Vec::new();
+    for _ in 0..80 {
+        let (r, n) = focused_name(kiosk).await;
+        if r == role && n == name {
+            return;
+        }
+        seen.push(format!("{r}: {n}"));
+        if back {
+            use fantoccini::key::Key;
+            let keys = format!("{}{}", char::from(Key::Shift), char::from(Key::Tab));
+            press(kiosk, &keys).await;
+        } else {
+            press(kiosk, &fantoccini::key::Key::Tab).await;
+        }
+    }
+    panic!("could not reach the {role} {name:?} with Tab; focus went through {seen:?}");
+}
+
+/// Asserts what has focus, by role and accessible name.
+pub async fn expect_focus(kiosk: &Kiosk, role: &str, name: &str) {
+    let (r, n) = focused_name(kiosk).await;
+    assert_eq!(
+        (r.as_str(), n.as_str()),
+        (role, name),
+        "focus is not where a keyboard user expects it"
+    );
+}
+
+/// Whether a visible element with this role and name is on screen now (no waiting).
+pub async fn is_shown(kiosk: &Kiosk, role: &str, name: &str) -> bool {
+    kiosk.ensure_axe().await;
+    kiosk
+        .js(
+            "axe.setup(document); try { const norm = s => (s || '').replace(/\\s+/g, ' ').trim(); return [...document.querySelectorAll('body *')].some(el => (el.offsetWidth || el.offsetHeight || el.getClientRects().length) && getComputedStyle(el).visibility !== 'hidden' && axe.commons.aria.getRole(el) === arguments[0] && norm(axe.commons.text.accessibleTextVirtual(axe.utils.getNodeFromTree(el))) === arguments[1]); } finally { axe.teardown(); }",
+            vec![json!(role), json!(name)],
+        )
+        .await
+        == json!(true)
+}
+
+/// Every visible form field of the screen by accessible name: its value, or `true` for a ticked
+/// box or the chosen radio (unchosen radios and boxes are left out).
+pub async fn form_values(kiosk: &Kiosk) -> Value {
+    kiosk.ensure_axe().await;
+    kiosk
+        .js(
+            "axe.setup(document); try { const out = {}; for (const el of document.querySelectorAll('main input, main select, main textarea')) { if (!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)) continue; const name = axe.commons.text.accessibleTextVirtual(axe.utils.getNodeFromTree(el)).replace(/\\s+/g, ' ').trim(); if (el.type === 'radio' || el.type === 'checkbox') { if (el.checked) out[name] = true; } else { out[name] = el.value; } } return out; } finally { axe.teardown(); }",
+            vec![],
+        )
+        .await
+}
+
+/// The review screen's answers: each term (`dt`) with its value (`dd`).
+pub async fn review_answers(kiosk: &Kiosk) -> Value {
+    kiosk
+        .js(
+            "const out = {}; for (const dt of document.querySelectorAll('main dl dt')) { const dd = dt.nextElementSibling; out[dt.textContent.replace(/\\s+/g, ' ').trim()] = dd ? dd.textContent.replace(/\\s+/g, ' ').trim() : null; } return out;",
+            vec![],
+        )
+        .await
+}
+
+/// The backend received exactly this person's enrolment under the reference on `confirmation`.
+pub async fn assert_received(
+    kiosk: &Kiosk,
+    person: &Person,
+    confirmation: &str,
+    expected_outcome: &str,
+) {
+    let reference = reference_in(confirmation);
+    let backend = kiosk.backend.as_ref().expect("a test backend");
+    let received = backend.enrolments().await;
+    let mine: Vec<_> = received
+        .iter()
+        .filter(|e| e["reference"] == reference.as_str())
+        .collect();
+    assert_eq!(mine.len(), 1, "the backend received {received:?}");
+    let got = mine[0];
+    let nir13: String = person
+        .nir
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(13)
+        .collect();
+    assert_eq!(got["nir"], nir13.as_str());
+    assert_eq!(got["lastName"], person.last_name);
+    assert_eq!(got["firstName"], person.first_name);
+    assert_eq!(got["email"], person.email);
+    assert_eq!(got["department"], person.department);
+    assert_eq!(got["outcome"], expected_outcome);
+    let kind = match person.item {
+        Item::VitalePhoto(_) | Item::VitaleNoPhoto(_) => "vitaleSerial",
+        Item::Child(..) => "childBirthDate",
+        Item::Payment(_) => "paymentAmount",
+        Item::Nothing => "none",
+    };
+    assert_eq!(got["verificationKind"], kind);
+}
+
+/// The names of the on-screen keyboard's keys (`osk.*` in fr.json) that type `text`: digits are
+/// named by themselves (« 1 »), letters « lettre a » (a capital after « Majuscule »), « .fr » at
+/// the end of an e-mail is the one key « point fr ».
+pub fn osk_keys(text: &str) -> Vec<String> {
+    let (body, dot_fr) = match text.strip_suffix(".fr") {
+        Some(body) if text.contains('@') => (body, true),
+        _ => (text, false),
+    };
+    let mut keys = Vec::new();
+    for c in body.chars() {
+        let named = |key: &str| i18n("fr", key);
+        match c {
+            '0'..='9' => keys.push(c.to_string()),
+            '@' => keys.push(named("osk.at")),
+            '.' => keys.push(named("osk.dot")),
+            ',' => keys.push(named("osk.comma")),
+            '-' => keys.push(named("osk.hyphen")),
+            '_' => keys.push(named("osk.underscore")),
+            '\'' => keys.push(named("osk.apostrophe")),
+            ' ' => keys.push(named("osk.space")),
+            c if c.is_uppercase() => {
+                keys.push(named("osk.shift"));
+                keys.push(named("osk.letter").replace("%{letter}", &c.to_string()));
+            }
+            c => keys.push(named("osk.letter").replace("%{letter}", &c.to_string())),
+        }
+    }
+    if dot_fr {
+        keys.push(i18n("fr", "osk.dotfr"));
+    }
+    keys
+}
+
+/// Types on the on-screen keyboard: taps each key by its accessible name.
+pub async fn osk_type(kiosk: &Kiosk, text: &str) {
+    for key in osk_keys(text) {
+        let button = kiosk.by_role("button", &key).await;
+        button
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot tap the key {key:?}: {e}"));
+    }
+}
+
+/// Taps a field (the on-screen keyboard comes up), clears it with « Effacer » and types `text`
+/// with the keys; checks the field then holds `expected`.
+pub async fn osk_fill(kiosk: &Kiosk, label: &str, text: &str, expected: &str) {
+    click(kiosk, "textbox", label).await;
+    let keyboard = i18n("fr", "osk.label");
+    assert!(
+        is_shown(kiosk, "group", &keyboard).await,
+        "no on-screen keyboard when the field {label:?} got focus"
+    );
+    let current = value_of(kiosk, label).await;
+    if !current.is_empty() {
+        let erase = kiosk.by_role("button", &i18n("fr", "osk.backspace")).await;
+        for _ in 0..current.chars().count() {
+            erase.click().await.unwrap();
+        }
+    }
+    osk_type(kiosk, text).await;
+    assert_eq!(
+        value_of(kiosk, label).await,
+        expected,
+        "typed into {label:?}"
+    );
 }

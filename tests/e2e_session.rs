@@ -1,0 +1,358 @@
+//! The session's end, every way it can end, in the real app: the idle dialog (WCAG 2.2.1), the
+//! wipe, a crash, and a canary identity searched for everywhere afterwards.
+
+mod common;
+mod wizard;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::{e2e, one_at_a_time, Kiosk, Launch};
+use msa_kiosk::outbox::{Outbox, OutboxKey};
+use msa_kiosk::secrets::KeyringStore;
+use serde_json::json;
+use wizard::{
+    accept_and_submit, answer_up_to_review, click, expect_step, next, reference_in, type_into,
+    value_of, Item, Person, FR,
+};
+
+/// A person nobody else uses: every value is unique enough to be searched for on disk.
+fn canary() -> Person {
+    Person {
+        nir: "1 85 05 44 977 531",
+        last_name: "Canarixq",
+        first_name: "Zéphyrinou",
+        birth: ("10", "5", "1985"),
+        email: "zephyr.canarixq@example.fr",
+        phone: "07 98 76 54 32",
+        item: Item::VitalePhoto("97531864200"),
+        department: "44",
+    }
+}
+
+const CANARY_VALUES: &[&str] = &[
+    "1850544977531",
+    "1 85 05 44 977 531",
+    "Canarixq",
+    "CANARIXQ",
+    "Zéphyrinou",
+    "zephyr.canarixq",
+    "97531864200",
+    "0798765432",
+    "798765432",
+    "1985-05-10",
+];
+
+const SHORT_IDLE: &str =
+    "[idle]\nidle_seconds = 8\nwarning_seconds = 20\nconfirmation_return_seconds = 5\n";
+
+/// Every file under `dir` that holds a canary value, in UTF-8 or UTF-16 (WebKit's storage).
+fn canaries_in(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        // The reference backend's own files are the MSA's side, not the kiosk's.
+        if meta.is_dir() && path.ends_with("msa-backend") {
+            continue;
+        }
+        if meta.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                stack.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+            }
+            continue;
+        }
+        if !meta.is_file() || path.file_name().is_some_and(|n| n == "kiosk.toml") {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        for value in CANARY_VALUES {
+            let utf8 = value.as_bytes();
+            let utf16: Vec<u8> = value.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            if contains(&bytes, utf8) || contains(&bytes, &utf16) {
+                found.push(format!("{value:?} in {}", path.display()));
+            }
+        }
+    }
+    found
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What the keyring holds for the kiosk's services, secrets included.
+fn keyring_dump() -> String {
+    let mut all = String::new();
+    for service in ["fr.msa.kiosk.session", "fr.msa.kiosk"] {
+        let out = Command::new("secret-tool")
+            .args(["search", "--all", "service", service])
+            .output()
+            .unwrap();
+        all.push_str(&String::from_utf8_lossy(&out.stdout));
+        all.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    all
+}
+
+fn assert_no_canary(kiosk: &Kiosk, when: &str) {
+    let mut found = canaries_in(kiosk.home.path());
+    if let Ok(tmp) = std::env::var("TMPDIR") {
+        found.extend(
+            canaries_in(Path::new(&tmp))
+                .into_iter()
+                .filter(|f| f.contains("kiosk")),
+        );
+    }
+    let keyring = keyring_dump();
+    for value in CANARY_VALUES {
+        if keyring.contains(value) {
+            found.push(format!("{value:?} in the OS keyring"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{when}: the person's data is still there in clear:\n{}",
+        found.join("\n")
+    );
+}
+
+fn session_entries_in_keyring() -> String {
+    let out = Command::new("secret-tool")
+        .args(["search", "--all", "service", "fr.msa.kiosk.session"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn continuer_restores_the_exact_screen_and_its_values() {
+    e2e(
+        "idle-continue",
+        Launch::kiosk().with_toml(SHORT_IDLE),
+        |kiosk| async move {
+            click(&kiosk, "button", FR.start).await;
+            expect_step(&kiosk, &FR, 2).await;
+            type_into(&kiosk, FR.nir, "1 84 12 76 451 089").await;
+            next(&kiosk, &FR).await;
+            let heading = expect_step(&kiosk, &FR, 3).await;
+            type_into(&kiosk, FR.last_name, "Dupont").await;
+            type_into(&kiosk, FR.first_name, "Jean").await;
+            type_into(&kiosk, FR.day, "3").await;
+
+            // Nobody touches the screen: the dialog asks, with a visible countdown.
+            let dialog = kiosk
+                .by_role_within("dialog", "Êtes-vous toujours là ?", Duration::from_secs(20))
+                .await;
+            assert!(dialog.is_displayed().await.unwrap());
+            let text = dialog.text().await.unwrap();
+            assert!(text.contains("seconde"), "no countdown in {text:?}");
+            click(&kiosk, "button", "Continuer").await;
+
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            assert_eq!(expect_step(&kiosk, &FR, 3).await, heading);
+            assert_eq!(value_of(&kiosk, FR.last_name).await, "Dupont");
+            assert_eq!(value_of(&kiosk, FR.first_name).await, "Jean");
+            assert_eq!(value_of(&kiosk, FR.day).await, "3");
+            // And Rust still holds the session: the step is accepted.
+            type_into(&kiosk, FR.month, "12").await;
+            type_into(&kiosk, FR.year, "1984").await;
+            type_into(&kiosk, FR.email, "jean.dupont@example.fr").await;
+            next(&kiosk, &FR).await;
+            expect_step(&kiosk, &FR, 4).await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_an_answer_the_session_is_wiped_and_the_welcome_screen_returns() {
+    e2e("idle-timeout", Launch::kiosk().with_toml(SHORT_IDLE), |kiosk| async move {
+        let person = canary();
+        click(&kiosk, "button", FR.start).await;
+        expect_step(&kiosk, &FR, 2).await;
+        type_into(&kiosk, FR.nir, person.nir).await;
+        next(&kiosk, &FR).await;
+        expect_step(&kiosk, &FR, 3).await;
+        type_into(&kiosk, FR.last_name, person.last_name).await;
+        type_into(&kiosk, FR.first_name, person.first_name).await;
+        assert!(session_entries_in_keyring().contains("1850544977531"), "the NIR is in the keyring while the session lives");
+
+        kiosk.by_role_within("dialog", "Êtes-vous toujours là ?", Duration::from_secs(20)).await;
+        // 8 s idle + 20 s to answer: the welcome screen comes back by itself.
+        kiosk
+            .wait_for(
+                "the welcome screen",
+                "return [...document.querySelectorAll('button')].some(b => b.offsetParent && b.textContent.includes(\"S'inscrire\"));",
+                Duration::from_secs(40),
+            )
+            .await;
+        let fields = kiosk
+            .js("return [...document.querySelectorAll('input')].filter(i => (i.type === 'text' || i.type === 'email' || i.type === 'tel') && i.value).map(i => i.value);", vec![])
+            .await;
+        assert_eq!(fields, json!([]), "fields still hold values");
+        assert!(!session_entries_in_keyring().contains("1850544977531"), "the NIR is still in the keyring");
+        assert_no_canary(&kiosk, "after the idle timeout");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn abandoning_wipes_everything() {
+    e2e("abandon", Launch::kiosk(), |kiosk| async move {
+        let person = canary();
+        click(&kiosk, "button", FR.start).await;
+        expect_step(&kiosk, &FR, 2).await;
+        type_into(&kiosk, FR.nir, person.nir).await;
+        next(&kiosk, &FR).await;
+        expect_step(&kiosk, &FR, 3).await;
+        type_into(&kiosk, FR.last_name, person.last_name).await;
+        type_into(&kiosk, FR.first_name, person.first_name).await;
+        type_into(&kiosk, FR.day, person.birth.0).await;
+        type_into(&kiosk, FR.month, person.birth.1).await;
+        type_into(&kiosk, FR.year, person.birth.2).await;
+        type_into(&kiosk, FR.email, person.email).await;
+        next(&kiosk, &FR).await;
+        expect_step(&kiosk, &FR, 4).await;
+        click(&kiosk, "radio", FR.vitale_photo.0).await;
+        type_into(&kiosk, FR.vitale_photo.1, "97531864200").await;
+        next(&kiosk, &FR).await;
+        expect_step(&kiosk, &FR, 5).await;
+
+        click(&kiosk, "button", "Abandonner").await;
+        click(&kiosk, "button", "Oui, abandonner").await;
+        kiosk.by_role("button", FR.start).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(
+            !session_entries_in_keyring().contains("fr.msa.kiosk.session"),
+            "{}",
+            session_entries_in_keyring()
+        );
+        assert_no_canary(&kiosk, "after « Abandonner »");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
+    e2e(
+        "submitted",
+        Launch::kiosk().with_backend().with_toml(SHORT_IDLE),
+        |kiosk| async move {
+            answer_up_to_review(&kiosk, &FR, &canary()).await;
+            let text = accept_and_submit(&kiosk, &FR).await;
+            let reference = reference_in(&text);
+            assert!(
+                text.contains("courrier"),
+                "an unknown person gets the postal answer: {text}"
+            );
+            let received = kiosk.backend.as_ref().unwrap().enrolments().await;
+            assert_eq!(
+                received
+                    .iter()
+                    .filter(|e| e["reference"] == reference.as_str())
+                    .count(),
+                1
+            );
+            // The confirmation returns to the welcome screen by itself after its short delay.
+            kiosk.by_role("button", FR.start).await;
+            let outbox = Outbox::open(
+                &kiosk.data_dir().join("outbox.db"),
+                &OutboxKey::load_or_create(&KeyringStore).unwrap(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                outbox.pending_count().await.unwrap(),
+                0,
+                "the delivered row is gone"
+            );
+            assert_eq!(
+                outbox.delivered_counts().await.unwrap(),
+                vec![("postal".to_owned(), 1)]
+            );
+            outbox.close().await;
+            assert_no_canary(&kiosk, "after a delivered enrolment");
+        },
+    )
+    .await;
+}
+
+/// SIGKILL in the middle of a session: at the next start, the keyring's leftovers are swept and
+/// the webview's folder is emptied.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_in_the_middle_leaves_nothing_after_the_restart() {
+    let _turn = one_at_a_time().await;
+    let kiosk = Kiosk::start("crash-mid-session", Launch::kiosk()).await;
+    let person = canary();
+    click(&kiosk, "button", FR.start).await;
+    expect_step(&kiosk, &FR, 2).await;
+    type_into(&kiosk, FR.nir, person.nir).await;
+    next(&kiosk, &FR).await;
+    expect_step(&kiosk, &FR, 3).await;
+    type_into(&kiosk, FR.last_name, person.last_name).await;
+    assert!(session_entries_in_keyring().contains("1850544977531"));
+
+    let kiosk = kiosk.kill_and_restart().await;
+    kiosk.by_role("button", FR.start).await;
+    assert!(
+        !session_entries_in_keyring().contains("1850544977531"),
+        "the NIR survived the crash in the keyring"
+    );
+    assert_no_canary(&kiosk, "after a crash and a restart");
+    kiosk.end().await;
+}
+
+/// The kiosk is killed right after the confirmation, with the MSA unreachable: at the restart
+/// the queued enrolment is delivered, exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_right_after_the_confirmation_it_delivers_once_after_the_restart() {
+    let _turn = one_at_a_time().await;
+    let kiosk = Kiosk::start("crash-after-confirmation", Launch::kiosk().with_backend()).await;
+    let backend = kiosk.backend.as_ref().unwrap();
+    backend.set_fault("unavailable").await;
+    answer_up_to_review(&kiosk, &FR, &wizard::jean()).await;
+    let text = accept_and_submit(&kiosk, &FR).await;
+    assert!(
+        text.contains("gardée"),
+        "the MSA is unreachable: the request is kept safely: {text}"
+    );
+    let reference = reference_in(&text);
+
+    let kiosk = kiosk.kill_and_restart().await;
+    let backend = kiosk.backend.as_ref().unwrap();
+    backend.set_fault("off").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let received = backend.enrolments().await;
+        let copies = received
+            .iter()
+            .filter(|e| e["reference"] == reference.as_str() && e["outcome"] == "verified")
+            .count();
+        if copies == 1 {
+            break;
+        }
+        assert!(copies == 0, "delivered {copies} times");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not delivered after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    // Give a late duplicate a chance to show up, then check again.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let received = backend.enrolments().await;
+    assert_eq!(
+        received
+            .iter()
+            .filter(|e| e["reference"] == reference.as_str() && e["outcome"] == "verified")
+            .count(),
+        1
+    );
+    kiosk.end().await;
+}
