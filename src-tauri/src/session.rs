@@ -300,7 +300,7 @@ impl Session {
                 });
             }
         }
-        let birth = identity.birth_date.clone();
+        let birth = identity.birth_date;
         self.identity = Some(identity);
         let mut next = self.advance(Step::Identity);
         // A child's birth date must stay after the person's: ask the item again if it no longer is.
@@ -406,7 +406,7 @@ impl Session {
                         "birthMonth": u8::from(birth.month()).to_string(),
                         "birthYear": birth.year().to_string(),
                         "email": identity.email.as_str(),
-                        "phone": identity.phone.as_ref().map(|p| p.e164()),
+                        "phone": identity.phone.as_ref().map(national_display),
                     })
                 }
                 None if self.has_nir => serde_json::json!({}),
@@ -453,7 +453,7 @@ impl Session {
             first_name: identity.first_name.as_str().to_owned(),
             birth_date: iso(identity.birth_date.date()),
             email: identity.email.as_str().to_owned(),
-            phone: identity.phone.as_ref().map(|p| p.e164().to_owned()),
+            phone: identity.phone.as_ref().map(national_display),
             verification: VerificationView {
                 kind: verification.form_kind.clone(),
                 masked: verification.masked.clone(),
@@ -510,6 +510,21 @@ impl Session {
         self.touch(now);
         Ok(())
     }
+}
+
+/// A French mobile as people write it (`06 12 34 56 78`), from its E.164 form.
+fn national_display(phone: &enrol_core::MobilePhone) -> String {
+    let e164 = phone.e164();
+    let national = match e164.strip_prefix("+33") {
+        Some(rest) => format!("0{rest}"),
+        None => return e164.to_owned(),
+    };
+    let digits: Vec<char> = national.chars().collect();
+    digits
+        .chunks(2)
+        .map(|pair| pair.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// How the item is kept in the keyring: `kind|value`, read back with the same parsers.
@@ -641,12 +656,32 @@ mod tests {
         assert_eq!(review.department.caisse, "MSA Loire-Atlantique-Vendée");
         let cgu = CguVersion::of("CGU");
         let enrolment = session
-            .assemble(&store, true, cgu.as_str(), &[cgu.clone()], TODAY)
+            .assemble(
+                &store,
+                true,
+                cgu.as_str(),
+                std::slice::from_ref(&cgu),
+                TODAY,
+            )
             .unwrap();
         assert_eq!(enrolment.nir().as_str(), "2841276451089");
         session.confirmed(&store, Instant::now()).unwrap();
         assert!(store.is_empty(), "nothing left in the keyring once queued");
         assert!(session.review(&store).is_err());
+    }
+
+    #[test]
+    fn the_phone_comes_back_as_people_write_it() {
+        let store = MemoryStore::default();
+        let mut session = Session::start(&store, Instant::now()).unwrap();
+        session.submit_nir(&store, "2841276451089").unwrap();
+        let form = IdentityForm {
+            phone: Some("+33 6 12 34 56 78".into()),
+            ..identity_form()
+        };
+        session.submit_identity(&store, &form, true, TODAY).unwrap();
+        let values = session.open_step(&store, Step::Identity, TODAY).unwrap();
+        assert_eq!(values.values["phone"], "06 12 34 56 78");
     }
 
     #[test]
@@ -715,7 +750,13 @@ mod tests {
         session.review(&store).unwrap();
         let cgu = CguVersion::of("CGU");
         let refusal = session
-            .assemble(&store, false, cgu.as_str(), &[cgu.clone()], TODAY)
+            .assemble(
+                &store,
+                false,
+                cgu.as_str(),
+                std::slice::from_ref(&cgu),
+                TODAY,
+            )
             .unwrap_err();
         assert_eq!(refusal[0].code, code::TERMS_NOT_ACCEPTED);
         let refusal = session

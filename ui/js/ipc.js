@@ -85,7 +85,8 @@ export const api = {
   submitDepartment: (args) => invoke('submit_department', args),
   /** @param {string} step */
   openStep: (step) => invoke('open_step', { step }),
-  reviewSummary: () => invoke('review_summary'),
+  /** The terms come back in the screen's language; the version accepted is that text's. */
+  reviewSummary: () => invoke('review_summary', { lang: document.documentElement.lang || 'fr' }),
   /** @param {{acceptTerms: boolean, cguVersion: string}} args */
   submitEnrolment: (args) => invoke('submit_enrolment', args),
   reportActivity: () => invoke('report_activity'),

@@ -11,8 +11,11 @@ import { h, tx } from '../dom.js';
 
 /** Builds the (hidden) summary container placed at the top of each step. */
 export function createErrorSummary() {
+  // role="group": aria-labelledby is prohibited on a plain div (ARIA 1.2, generic role), and
+  // the focused box should be announced by its name, « Il y a un problème ».
   return h('div', {
     class: 'error-summary',
+    role: 'group',
     tabindex: '-1',
     hidden: true,
     'aria-labelledby': 'error-summary-title',

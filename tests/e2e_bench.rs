@@ -1,0 +1,178 @@
+//! Benchmark, not a test: how long from a tap on « Suivant » to the next step's heading having
+//! focus, inside the real webview (Rust's validation over IPC included, WebDriver's round trips
+//! excluded: both ends are timed in the page with `performance.now()`).
+//!
+//! `cargo test --test e2e_bench -- --ignored --nocapture`
+
+mod common;
+mod wizard;
+
+use std::time::Duration;
+
+use common::{e2e, Kiosk, Launch};
+use serde_json::{json, Value};
+use wizard::{
+    choose_department, choose_item, click, expect_step, i18n, jean, next, type_into, Person, FR,
+};
+
+/// In the page: the click on a submit button starts the clock; the first moment a different
+/// step heading has focus stops it (a MutationObserver and focusin, whichever sees it first),
+/// and the next animation frame gives the time to the first paint of the new step.
+const RECORDER: &str = r#"
+if (!window.__bench) {
+  const b = window.__bench = { t0: null, from: null, samples: [], painted: [], kinds: [] };
+  document.addEventListener('click', (e) => {
+    const button = e.target.closest && e.target.closest('button[type=submit]');
+    if (button) {
+      const h = document.querySelector('h1');
+      b.t0 = performance.now();
+      b.from = h ? h.textContent : null;
+    }
+  }, true);
+  const record = () => {
+    if (b.t0 == null) return;
+    const h = document.activeElement;
+    if (h && h.tagName === 'H1' && h.textContent !== b.from) {
+      const t0 = b.t0;
+      b.t0 = null;
+      const step = (text) => ((text || '').match(/\d/) || ['?'])[0];
+      b.samples.push(performance.now() - t0);
+      b.kinds.push(`${step(b.from)}→${step(h.textContent)}`);
+      requestAnimationFrame(() => b.painted.push(performance.now() - t0));
+    }
+  };
+  document.addEventListener('focusin', record, true);
+  new MutationObserver(record).observe(document.body, { childList: true, subtree: true });
+}
+return true;
+"#;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = (p / 100.0 * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn summary(name: &str, samples: &[f64]) {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!(
+        "{name:<40} n={:>3}  median {:>7.1} ms  p95 {:>7.1} ms  min {:>6.1}  max {:>7.1}",
+        sorted.len(),
+        percentile(&sorted, 50.0),
+        percentile(&sorted, 95.0),
+        sorted[0],
+        sorted[sorted.len() - 1]
+    );
+}
+
+async fn samples(kiosk: &Kiosk) -> (Vec<f64>, Vec<f64>) {
+    let got = kiosk
+        .js(
+            "return [window.__bench.samples, window.__bench.painted];",
+            vec![],
+        )
+        .await;
+    let list = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    (list(&got[0]), list(&got[1]))
+}
+
+async fn forward_through_the_steps(kiosk: &Kiosk, person: &Person) {
+    click(kiosk, "button", FR.start).await;
+    expect_step(kiosk, &FR, 2).await;
+    type_into(kiosk, FR.nir, person.nir).await;
+    next(kiosk, &FR).await;
+    expect_step(kiosk, &FR, 3).await;
+    type_into(kiosk, FR.last_name, person.last_name).await;
+    type_into(kiosk, FR.first_name, person.first_name).await;
+    type_into(kiosk, FR.day, person.birth.0).await;
+    type_into(kiosk, FR.month, person.birth.1).await;
+    type_into(kiosk, FR.year, person.birth.2).await;
+    type_into(kiosk, FR.email, person.email).await;
+    type_into(kiosk, FR.phone, person.phone).await;
+    next(kiosk, &FR).await;
+    expect_step(kiosk, &FR, 4).await;
+    choose_item(kiosk, &FR, &person.item).await;
+    next(kiosk, &FR).await;
+    expect_step(kiosk, &FR, 5).await;
+    choose_department(kiosk, person.department).await;
+    next(kiosk, &FR).await;
+    expect_step(kiosk, &FR, 6).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark: cargo test --test e2e_bench -- --ignored --nocapture"]
+async fn step_latency() {
+    e2e("bench-step-latency", Launch::kiosk(), |kiosk| async move {
+        kiosk.heading().await;
+        kiosk.js(RECORDER, vec![]).await;
+        let person = jean();
+
+        // 5 whole enrolments up to the review: 4 « Suivant » each (2→3, 3→4, 4→5, 5→6).
+        for _ in 0..5 {
+            forward_through_the_steps(&kiosk, &person).await;
+            click(&kiosk, "button", &i18n("fr", "toolbar.cancel")).await;
+            click(&kiosk, "button", &i18n("fr", "cancel.confirm")).await;
+            kiosk
+                .wait_for(
+                    "the welcome screen",
+                    &format!(
+                        "return document.querySelector('h1').textContent.includes({});",
+                        json!(i18n("fr", "welcome.title"))
+                    ),
+                    Duration::from_secs(5),
+                )
+                .await;
+        }
+        let forward = samples(&kiosk).await;
+
+        // 8 rounds of « Modifier » then « Suivant » back to the review, on each step.
+        forward_through_the_steps(&kiosk, &person).await;
+        let before_changes = samples(&kiosk).await.0.len();
+        for _ in 0..8 {
+            for (link, step) in [
+                ("Modifier votre numéro de sécurité sociale", 2),
+                ("Modifier votre nom", 3),
+                ("Modifier l'information pour vous reconnaître", 4),
+                ("Modifier le département de votre MSA", 5),
+            ] {
+                click(&kiosk, "link", link).await;
+                expect_step(&kiosk, &FR, step).await;
+                next(&kiosk, &FR).await;
+                expect_step(&kiosk, &FR, 6).await;
+            }
+        }
+        let (all, painted) = samples(&kiosk).await;
+        let changes = &all[before_changes..];
+        let kinds: Vec<String> =
+            serde_json::from_value(kiosk.js("return window.__bench.kinds;", vec![]).await).unwrap();
+
+        println!();
+        println!(
+            "« Suivant » → next step heading focused, in the page (Rust validation included):"
+        );
+        summary("forward steps (2→3, 3→4, 4→5, 5→6)", &forward.0);
+        summary("from « Modifier » back to the review", changes);
+        summary("all steps", &all);
+        summary("all steps, to the next animation frame", &painted);
+        let mut names: Vec<&String> = kinds.iter().collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let of_kind: Vec<f64> = all
+                .iter()
+                .zip(&kinds)
+                .filter(|(_, k)| *k == name)
+                .map(|(ms, _)| *ms)
+                .collect();
+            summary(&format!("  step {name}"), &of_kind);
+        }
+        assert!(all.len() >= 50, "only {} steps measured", all.len());
+    })
+    .await;
+}
