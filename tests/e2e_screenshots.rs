@@ -15,8 +15,10 @@ async fn shoot(kiosk: &Kiosk, name: &str) {
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target/e2e-artifacts/screens"));
     std::fs::create_dir_all(&dir).unwrap();
-    // Let fonts and transitions settle, and the caret blink not matter.
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    // Let fonts and transitions settle. WebKit's first snapshot of a session can be a stale
+    // frame from before the first paint: take one, wait, then the real one.
+    let _ = kiosk.client.screenshot().await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     let png = kiosk.client.screenshot().await.unwrap();
     assert!(png.len() > 10_000, "{name}: the screenshot is nearly empty");
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();

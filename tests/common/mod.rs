@@ -523,6 +523,8 @@ impl Kiosk {
         let dir = repo_root().join("target/e2e-artifacts");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{}-{label}.png", self.name));
+        // WebKit's first snapshot can be a stale frame: the second one is current.
+        let _ = self.client.screenshot().await;
         match self.client.screenshot().await {
             Ok(png) => std::fs::write(&path, png).unwrap(),
             Err(e) => eprintln!("no screenshot: {e}"),
