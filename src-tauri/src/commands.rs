@@ -76,6 +76,10 @@ pub struct Started {
 #[tauri::command]
 pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
     let mut guard = lock(&state);
+    // Checked under the session lock: see updater::InstallGate.
+    if crate::updater::install_in_progress() {
+        return Err(general(code::SYSTEM_UNAVAILABLE));
+    }
     if let Some(previous) = guard.take() {
         previous.wipe(state.store.as_ref())?;
     }

@@ -74,6 +74,30 @@ pub struct UpdaterConfig {
     /// Minisign public key; `None` means: the one in `tauri.conf.json`.
     pub pubkey: Option<String>,
     pub check_interval: Duration,
+    /// Who installs a verified update (docs/updates.md).
+    pub install: UpdateInstall,
+}
+
+/// How a verified update gets installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateInstall {
+    /// The updater plugin itself: `dpkg -i` through pkexec on Linux (needs a polkit rule on a
+    /// kiosk), the NSIS/MSI installer on Windows.
+    Plugin,
+    /// The root service `msa-kiosk-update.service` (Linux): the kiosk's user needs no privilege.
+    Service,
+}
+
+impl UpdateInstall {
+    /// The service on Linux, where kiosks run as an unprivileged user; the plugin elsewhere.
+    pub fn default_for_platform() -> UpdateInstall {
+        if cfg!(target_os = "linux") {
+            UpdateInstall::Service
+        } else {
+            UpdateInstall::Plugin
+        }
+    }
 }
 
 /// A configuration error, always naming the key and the expected form.
@@ -142,6 +166,7 @@ struct RawUpdater {
     endpoints: Option<Vec<String>>,
     pubkey: Option<String>,
     check_interval_minutes: Option<u64>,
+    install: Option<UpdateInstall>,
 }
 
 const SUPPORTED_LANGUAGES: &[&str] = &["fr", "en"];
@@ -333,6 +358,10 @@ impl Config {
                 endpoints,
                 pubkey,
                 check_interval: Duration::from_secs(check_minutes * 60),
+                install: raw
+                    .updater
+                    .install
+                    .unwrap_or_else(UpdateInstall::default_for_platform),
             },
             data_dir: raw.data_dir,
         })
@@ -423,6 +452,7 @@ mod tests {
             [updater]
             endpoints = ["https://updates.example.fr/kiosk/latest.json"]
             check_interval_minutes = 60
+            install = "plugin"
             "#,
         )
         .unwrap();
@@ -432,6 +462,7 @@ mod tests {
         assert_eq!(config.backend.submit_wait, Duration::from_secs(3));
         assert_eq!(config.idle.warning, Duration::from_secs(25));
         assert_eq!(config.updater.endpoints.len(), 1);
+        assert_eq!(config.updater.install, UpdateInstall::Plugin);
     }
 
     #[test]
@@ -448,6 +479,7 @@ mod tests {
             ("kiosk_id = \"a b\"", "kiosk_id"),
             ("[updater]\npubkey = \"  \"", "updater.pubkey"),
             ("[idle]\nidle_seconds = \"ninety\"", "idle_seconds"),
+            ("[updater]\ninstall = \"apt\"", "install"),
             ("mode = ", "mode"),
         ];
         for (text, key) in cases {

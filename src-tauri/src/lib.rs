@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod reference;
 pub mod secrets;
 pub mod session;
+pub mod updater;
 pub(crate) mod window;
 
 use std::io::Read;
@@ -65,6 +66,9 @@ pub fn run() {
     match args.get(1).map(String::as_str) {
         Some("provision-token") => std::process::exit(provision_token()),
         Some("status") => std::process::exit(print_status(&config)),
+        Some("apply-update") => {
+            std::process::exit(updater::apply_update_command(&config.updater, &args[2..]))
+        }
         _ => run_app(config),
     }
 }
@@ -122,6 +126,9 @@ fn data_dir_for(config: &Config, os_default: Option<PathBuf>) -> Option<PathBuf>
 }
 
 fn run_app(config: Config) {
+    let mut context = tauri::generate_context!("tauri.conf.json");
+    // The feed and key of the agency's file, written into the plugin's configuration.
+    let feed = updater::prepare(&mut context, &config.updater);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
@@ -164,6 +171,7 @@ fn run_app(config: Config) {
             tauri::async_runtime::spawn(delivery.clone().run(outbox.clone(), client));
 
             let webview_data = data_dir.join("webview");
+            let status_dir = data_dir.clone();
             // State first: the page may call a command as soon as the window exists.
             app.manage(AppState {
                 config: config.clone(),
@@ -175,10 +183,18 @@ fn run_app(config: Config) {
                 cgu: cgu::Cgu::bundled(),
             });
             window::open_main_window(app, &config, &webview_data)?;
+            // An enrolment is in progress while a session exists: no update installs then.
+            let handle = app.handle().clone();
+            let is_busy = move || {
+                let state = handle.state::<AppState>();
+                let session = state.session.lock().unwrap_or_else(|p| p.into_inner());
+                session.is_some()
+            };
+            updater::start(app.handle(), feed, &config.updater, &status_dir, is_busy);
             tauri::async_runtime::spawn(idle_clock(app.handle().clone()));
             Ok(())
         })
-        .run(tauri::generate_context!("tauri.conf.json"));
+        .run(context);
 
     if let Err(error) = result {
         eprintln!("msa-kiosk: {error}");

@@ -4,6 +4,8 @@
 //! packages the tests use), then runs the kiosk against the reference backend, or every test.
 //! No dependencies, so it builds in seconds before anything else is installed.
 
+mod release;
+
 use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -49,9 +51,10 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("inner-test") => inner_test(),
+        Some("release") => release::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test"
+                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
             );
             return ExitCode::from(2);
         }
