@@ -304,7 +304,8 @@ fn run(args: &[String]) -> Result<(), String> {
         )
         .env("DISPLAY", &display)
         .env("MSA_KIOSK_DATA_DIR", data.join("kiosk"))
-        .env("MSA_PROVISION_TOKEN", DEV_KIOSK_TOKEN);
+        .env("MSA_PROVISION_TOKEN", DEV_KIOSK_TOKEN)
+        .env("MSA_KEYRING_DIR", data.join("keyring"));
     if args.iter().any(|a| a == "--tablet") {
         let config = data.join("tablet.toml");
         std::fs::write(
@@ -326,17 +327,27 @@ fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-/// A fresh Secret Service for the session: gnome-keyring unlocked with a per-run password, as a
-/// kiosk's autologin session does it (README, "Where secrets live"). Then the command.
+/// A Secret Service for the session: gnome-keyring, unlocked with the secret kept in
+/// `$MSA_KEYRING_DIR/unlock` (made on first use, readable by root only), its keyring file in
+/// `$MSA_KEYRING_DIR/keyrings/`. This is how a kiosk's autologin session does it (README, «
+/// Where secrets live»). Keeping both in one folder means an unlock secret always matches its
+/// keyring: a keyring made by an earlier run with another secret would make gnome-keyring ask
+/// for a password on screen, which nobody answers. Then the command.
 const KEYRING_THEN_EXEC: &str = r#"
-export MSA_KEYRING_UNLOCK="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-eval "$(printf '%s' "$MSA_KEYRING_UNLOCK" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
+set -e
+mkdir -p "$MSA_KEYRING_DIR"
+chmod 700 "$MSA_KEYRING_DIR"
+if [ ! -s "$MSA_KEYRING_DIR/unlock" ]; then
+  (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$MSA_KEYRING_DIR/unlock")
+fi
+eval "$(XDG_DATA_HOME="$MSA_KEYRING_DIR" gnome-keyring-daemon --unlock --components=secrets < "$MSA_KEYRING_DIR/unlock" 2>/dev/null)"
 export GNOME_KEYRING_CONTROL
-unset MSA_KEYRING_UNLOCK
+unset MSA_KEYRING_DIR
 if [ -n "${MSA_PROVISION_TOKEN:-}" ]; then
-  printf '%s' "$MSA_PROVISION_TOKEN" | "$1" provision-token "${@:2}" || exit 1
+  printf '%s' "$MSA_PROVISION_TOKEN" | "$1" provision-token "${@:2}"
   unset MSA_PROVISION_TOKEN
 fi
+set +e
 exec "$@"
 "#;
 
@@ -353,13 +364,17 @@ fn test(_args: &[String]) -> Result<(), String> {
 
     let (_xvfb, display) = ensure_display()?;
     let _postgres = start_postgres()?;
-    // The tests run inside one D-Bus session with an unlocked Secret Service, like a kiosk's.
+    // The tests run inside one D-Bus session with an unlocked Secret Service, like a kiosk's,
+    // whose keyring is new for every run.
+    let keyring = root().join("target/test-keyring");
+    let _ = std::fs::remove_dir_all(&keyring);
     sh(Command::new("dbus-run-session")
         .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
         .arg("xtask-inner")
         .arg(env::current_exe().map_err(|e| e.to_string())?)
         .arg("inner-test")
-        .env("DISPLAY", display))?;
+        .env("DISPLAY", display)
+        .env("MSA_KEYRING_DIR", keyring))?;
     sh(Command::new(cargo()).args([
         "clippy",
         "--workspace",
