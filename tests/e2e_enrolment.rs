@@ -5,7 +5,7 @@ mod common;
 mod wizard;
 
 use common::{e2e, Launch};
-use wizard::{accept_and_submit, answer_up_to_review, jean, reference_in, Item, Person, FR};
+use wizard::{accept_and_submit, answer_up_to_review, assert_received, jean, Item, Person, FR};
 
 async fn enrol_and_check(
     name: &str,
@@ -20,35 +20,7 @@ async fn enrol_and_check(
             answer_up_to_review(&kiosk, &FR, &person).await;
             let text = accept_and_submit(&kiosk, &FR).await;
             assert!(text.contains(expected_text), "confirmation says: {text}");
-            let reference = reference_in(&text);
-
-            let backend = kiosk.backend.as_ref().unwrap();
-            let received = backend.enrolments().await;
-            let mine: Vec<_> = received
-                .iter()
-                .filter(|e| e["reference"] == reference.as_str())
-                .collect();
-            assert_eq!(mine.len(), 1, "the backend received {received:?}");
-            let got = mine[0];
-            let nir13: String = person
-                .nir
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .take(13)
-                .collect();
-            assert_eq!(got["nir"], nir13.as_str());
-            assert_eq!(got["lastName"], person.last_name);
-            assert_eq!(got["firstName"], person.first_name);
-            assert_eq!(got["email"], person.email);
-            assert_eq!(got["department"], person.department);
-            assert_eq!(got["outcome"], expected_outcome);
-            let kind = match person.item {
-                Item::VitalePhoto(_) | Item::VitaleNoPhoto(_) => "vitaleSerial",
-                Item::Child(..) => "childBirthDate",
-                Item::Payment(_) => "paymentAmount",
-                Item::Nothing => "none",
-            };
-            assert_eq!(got["verificationKind"], kind);
+            assert_received(&kiosk, &person, &text, expected_outcome).await;
         },
     )
     .await;

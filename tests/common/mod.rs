@@ -324,22 +324,8 @@ impl Kiosk {
         std::fs::write(&config_path, &config).unwrap();
         let app_args = vec!["--config".to_owned(), config_path.display().to_string()];
 
-        // Session creation through tauri-driver now and then fails on a busy machine (a port
-        // taken between probing and binding, WebKitWebDriver slow to come up): try again with
-        // a fresh driver rather than fail the test on the harness.
-        let mut last_error = String::new();
-        let mut started = None;
-        for _attempt in 0..3 {
-            match start_driver(&home, &display, &data_dir, &launch, &app_args).await {
-                Ok(pair) => {
-                    started = Some(pair);
-                    break;
-                }
-                Err(error) => last_error = error,
-            }
-        }
-        let (client, driver) = started
-            .unwrap_or_else(|| panic!("cannot open a WebDriver session on the app: {last_error}"));
+        let (client, driver) =
+            start_driver_retrying(&home, &display, &data_dir, &launch, &app_args).await;
         Kiosk {
             client,
             name: name.to_owned(),
@@ -389,19 +375,8 @@ impl Kiosk {
         drop(client);
         drop(_driver);
         let data_dir = home.path().join("data");
-        let mut last_error = String::new();
-        let mut started = None;
-        for _attempt in 0..3 {
-            match start_driver(&home, &display_name, &data_dir, &launch, &app_args).await {
-                Ok(pair) => {
-                    started = Some(pair);
-                    break;
-                }
-                Err(error) => last_error = error,
-            }
-        }
         let (client, driver) =
-            started.unwrap_or_else(|| panic!("cannot restart the app: {last_error}"));
+            start_driver_retrying(&home, &display_name, &data_dir, &launch, &app_args).await;
         Kiosk {
             client,
             name,
@@ -549,6 +524,26 @@ impl Kiosk {
     pub async fn end(self) {
         let _ = self.client.clone().close().await;
     }
+}
+
+/// Session creation through tauri-driver now and then fails on a busy machine (a port taken
+/// between probing and binding, WebKitWebDriver slow to come up): try again with a fresh driver
+/// rather than fail the test on the harness.
+async fn start_driver_retrying(
+    home: &tempfile::TempDir,
+    display: &str,
+    data_dir: &Path,
+    launch: &Launch,
+    app_args: &[String],
+) -> (Client, Guarded) {
+    let mut last_error = String::new();
+    for _attempt in 0..3 {
+        match start_driver(home, display, data_dir, launch, app_args).await {
+            Ok(started) => return started,
+            Err(error) => last_error = error,
+        }
+    }
+    panic!("cannot open a WebDriver session on the app: {last_error}")
 }
 
 async fn start_driver(
