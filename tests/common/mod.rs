@@ -20,6 +20,12 @@ use serde_json::{json, Value};
 
 pub const APP: &str = env!("CARGO_BIN_EXE_msa-kiosk");
 
+/// The app under test: this build's binary, or another one (a release build, for the
+/// benchmarks) named by `MSA_KIOSK_E2E_APP`.
+pub fn app() -> String {
+    std::env::var("MSA_KIOSK_E2E_APP").unwrap_or_else(|_| APP.to_owned())
+}
+
 /// A child process ended with its whole process group when dropped, so that WebKitWebDriver and
 /// the WebKit processes the app spawned go with it.
 pub struct Guarded {
@@ -264,7 +270,7 @@ impl Backend {
 /// Stores the test kiosk's backend token in the OS keyring, as an installer would.
 pub fn provision_token() {
     use std::io::Write;
-    let mut child = Command::new(APP)
+    let mut child = Command::new(app())
         .arg("provision-token")
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
@@ -342,7 +348,7 @@ impl Kiosk {
     /// The app's process id (its command line names this test's configuration file).
     pub fn app_pid(&self) -> Option<u32> {
         let out = Command::new("pgrep")
-            .args(["-f", &format!("{} --config {}", APP, self.app_args[1])])
+            .args(["-f", &format!("{} --config {}", app(), self.app_args[1])])
             .output()
             .ok()?;
         String::from_utf8_lossy(&out.stdout)
@@ -584,7 +590,7 @@ async fn start_driver(
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "tauri:options".into(),
-        json!({ "application": APP, "args": app_args }),
+        json!({ "application": app(), "args": app_args }),
     );
     match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
