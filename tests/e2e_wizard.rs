@@ -282,7 +282,7 @@ async fn a_whole_enrolment_on_the_on_screen_keyboard() {
 
             expect_step(&kiosk, &FR, 6).await;
             let answers = review_answers(&kiosk).await;
-            assert_eq!(answers["Téléphone portable"], "+33612345678", "{answers}");
+            assert_eq!(answers["Téléphone portable"], "06 12 34 56 78", "{answers}");
             let text = accept_and_submit(&kiosk, &FR).await;
             assert!(text.contains("envoyé par e-mail à j•••@e•••.fr"), "{text}");
             assert_received(&kiosk, &person, &text, "verified").await;
@@ -708,7 +708,7 @@ async fn the_back_link_and_modifier_keep_every_answer() {
                 FR.month: "12",
                 FR.year: "1984",
                 FR.email: "jean.dupont@example.fr",
-                FR.phone: "+33612345678",
+                FR.phone: "06 12 34 56 78",
             });
 
             // Back from 4 to 3, then to 2: the answers are there.

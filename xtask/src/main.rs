@@ -181,7 +181,15 @@ impl Drop for Guarded {
         let pid = self.0.id() as i32;
         // SIGTERM to the group, so grandchildren (WebKit processes) go too.
         let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{pid}")])
+            // PostgreSQL's SIGTERM waits for its clients; SIGINT is its fast shutdown.
+            .args([
+                if self.1 == "PostgreSQL" {
+                    "-INT"
+                } else {
+                    "-TERM"
+                },
+                &format!("-{pid}"),
+            ])
             .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
@@ -385,14 +393,34 @@ fn test(_args: &[String]) -> Result<(), String> {
     ]))
 }
 
-/// The test suites, run inside the D-Bus session that `test` prepared.
+/// The test suites, run inside the D-Bus session that `test` prepared. Every suite runs even
+/// when an earlier one failed, so one run shows every failure.
 fn inner_test() -> Result<(), String> {
-    sh(Command::new(cargo()).args(["test", "--workspace", "--no-fail-fast"]))?;
-    sh(Command::new("node").args(["--test", "tests/ui/"]))
+    let results = [
+        sh(Command::new(cargo()).args(["test", "--workspace", "--no-fail-fast"])),
+        sh(Command::new("node").args(["--test", "tests/ui/"])),
+    ];
+    let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("; "))
+    }
+}
+
+/// A throw-away PostgreSQL cluster, stopped (`pg_ctl stop -m immediate`) when dropped.
+struct Postgres {
+    pg_ctl: Command,
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = self.pg_ctl.stdout(Stdio::null()).status();
+    }
 }
 
 /// A throw-away PostgreSQL cluster for the backend's PostgreSQL tests, on a Unix socket in target/.
-fn start_postgres() -> Result<Option<Guarded>, String> {
+fn start_postgres() -> Result<Option<Postgres>, String> {
     let Some(bin) = std::fs::read_dir("/usr/lib/postgresql")
         .ok()
         .and_then(|dirs| {
@@ -428,38 +456,22 @@ fn start_postgres() -> Result<Option<Guarded>, String> {
         .arg(&data)
         .stdout(Stdio::null()))?;
     let port = "54329";
-    let server = spawn_grouped(
-        as_pg(bin.join("postgres"))
-            .arg("-D")
-            .arg(&data)
-            .args([
-                "-p",
-                port,
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "fsync=off",
-            ])
-            .arg("-k")
-            .arg(&dir),
-        "PostgreSQL",
-    )?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let ready = Command::new(bin.join("pg_isready"))
-            .args(["-h", "127.0.0.1", "-p", port])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if ready {
-            break;
-        }
-        if Instant::now() > deadline {
-            return Err("PostgreSQL did not start".into());
-        }
-        sleep(Duration::from_millis(200));
-    }
-    // SAFETY of the tests' view: the variable is read by the backend's PostgreSQL tests.
+    // pg_ctl starts the server in the background and waits until it accepts connections.
+    sh(as_pg(bin.join("pg_ctl"))
+        .args(["start", "--wait", "--timeout=60", "-D"])
+        .arg(&data)
+        .arg("-l")
+        .arg(dir.join("server.log"))
+        .arg("-o")
+        .arg(format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -c fsync=off -k {}",
+            dir.display()
+        ))
+        .stdout(Stdio::null()))?;
+    let mut pg_ctl = as_pg(bin.join("pg_ctl"));
+    pg_ctl.args(["stop", "-m", "immediate", "-D"]).arg(&data);
+    let server = Postgres { pg_ctl };
+    // Read by the backend's PostgreSQL tests.
     env::set_var(
         "MSA_TEST_POSTGRES_URL",
         format!("postgres://msa@127.0.0.1:{port}/postgres"),
