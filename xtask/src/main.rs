@@ -174,23 +174,14 @@ fn ensure_npm_packages() -> Result<(), String> {
 }
 
 /// A child process that is ended with its whole process group when dropped.
+/// A background child (the reference backend, Xvfb), stopped when dropped. It stays in our
+/// process group, so Ctrl+C in the terminal stops it too.
 struct Guarded(Child, &'static str);
 
 impl Drop for Guarded {
     fn drop(&mut self) {
-        let pid = self.0.id() as i32;
-        // SIGTERM to the group, so grandchildren (WebKit processes) go too.
-        let _ = Command::new("kill")
-            // PostgreSQL's SIGTERM waits for its clients; SIGINT is its fast shutdown.
-            .args([
-                if self.1 == "PostgreSQL" {
-                    "-INT"
-                } else {
-                    "-TERM"
-                },
-                &format!("-{pid}"),
-            ])
-            .status();
+        let pid = self.0.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.0.try_wait() {
@@ -199,18 +190,14 @@ impl Drop for Guarded {
             sleep(Duration::from_millis(100));
         }
         eprintln!("xtask: {} did not stop, killing it", self.1);
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{pid}")])
-            .status();
+        let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
-fn spawn_grouped(command: &mut Command, name: &'static str) -> Result<Guarded, String> {
-    use std::os::unix::process::CommandExt;
+fn spawn_guarded(command: &mut Command, name: &'static str) -> Result<Guarded, String> {
     command
         .current_dir(root())
-        .process_group(0)
         .spawn()
         .map(|child| Guarded(child, name))
         .map_err(|e| format!("cannot start {name}: {e}"))
@@ -228,7 +215,7 @@ fn ensure_display() -> Result<(Option<Guarded>, String), String> {
         })
         .ok_or("no free X display number")?;
     let display = format!(":{number}");
-    let xvfb = spawn_grouped(
+    let xvfb = spawn_guarded(
         Command::new("Xvfb").args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"]),
         "Xvfb",
     )?;
@@ -274,7 +261,12 @@ fn run(args: &[String]) -> Result<(), String> {
     let data = root().join("target/run");
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
 
-    let backend = spawn_grouped(
+    if std::net::TcpStream::connect(("127.0.0.1", BACKEND_PORT)).is_ok() {
+        return Err(format!(
+            "something already listens on 127.0.0.1:{BACKEND_PORT} (a reference backend left by an earlier run?): stop it first"
+        ));
+    }
+    let backend = spawn_guarded(
         Command::new(target.join(profile).join("msa-backend"))
             .args(["serve", "--listen", &format!("127.0.0.1:{BACKEND_PORT}")])
             .args([
