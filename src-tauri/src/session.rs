@@ -237,6 +237,14 @@ impl Session {
         next
     }
 
+    /// An answer just changed made an earlier-given one impossible: the person goes to that
+    /// step instead of `planned`, and back to the review after it if that was where they went.
+    fn send_back(&mut self, step: Step, planned: Step) -> Step {
+        self.from_review = planned == Step::Review;
+        self.step = step;
+        step
+    }
+
     fn require(&self, answered: bool) -> Result<(), Refusal> {
         if answered && self.step != Step::Confirmation {
             Ok(())
@@ -269,9 +277,7 @@ impl Session {
         // A changed NIR may no longer agree with the birth date already given: ask it again.
         if let Some(identity) = &self.identity {
             if rules::birth_date_matches_nir(&identity.birth_date, &nir).is_err() {
-                self.from_review = next == Step::Review;
-                next = Step::Identity;
-                self.step = next;
+                next = self.send_back(Step::Identity, next);
             }
         }
         Ok(NirAccepted {
@@ -311,9 +317,7 @@ impl Session {
         {
             if let Ok(item) = self.read_verification(store, today) {
                 if rules::verification_matches_birth(&item, &birth).is_err() {
-                    self.from_review = next == Step::Review;
-                    next = Step::Verification;
-                    self.step = next;
+                    next = self.send_back(Step::Verification, next);
                 }
             }
         }
