@@ -250,13 +250,8 @@ pub async fn submit_enrolment(
     let reference = crate::reference::new_reference();
     let idempotency_key = Uuid::new_v4();
     let answers = state.delivery.subscribe();
-    let request = {
-        let mut guard = lock(&state);
-        let session = guard
-            .as_mut()
-            .ok_or_else(|| general(code::SESSION_EXPIRED))?;
-        session.touch(Instant::now());
-        let versions = state.cgu.versions();
+    let versions = state.cgu.versions();
+    let request = with_session(&state, |session| {
         let enrolment = session.assemble(
             state.store.as_ref(),
             accept_terms.unwrap_or(false),
@@ -264,8 +259,8 @@ pub async fn submit_enrolment(
             &versions,
             today(),
         )?;
-        enrolment.to_wire(&reference, &state.config.kiosk_id)
-    };
+        Ok(enrolment.to_wire(&reference, &state.config.kiosk_id))
+    })?;
     // Durable before anything is confirmed on screen.
     if let Err(error) = state
         .outbox
