@@ -14,8 +14,8 @@ use serde_json::{json, Value};
 use wizard::{
     accept_and_submit, answer_up_to_review, assert_received, choose_department, choose_item, click,
     error_message, expect_focus, expect_step, focused_name, form_values, i18n, is_shown, jean,
-    main_text, next, osk_fill, osk_type, press, review_answers, tab_to, type_into, value_of, Item,
-    Person, EN, FR,
+    main_text, next, osk_fill, osk_ok, osk_type, press, review_answers, tab_to, type_into,
+    value_of, Item, Person, EN, FR,
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -256,17 +256,26 @@ async fn a_whole_enrolment_on_the_on_screen_keyboard() {
                 focused_name(&kiosk).await,
                 ("textbox".into(), FR.nir.into())
             );
-            next(&kiosk, &FR).await;
+            // « Suivant » is under the keyboard: its « OK » sends the step.
+            osk_ok(&kiosk).await;
 
             expect_step(&kiosk, &FR, 3).await;
             osk_fill(&kiosk, FR.last_name, person.last_name, person.last_name).await;
-            osk_fill(&kiosk, FR.first_name, person.first_name, person.first_name).await;
-            osk_fill(&kiosk, FR.day, person.birth.0, person.birth.0).await;
-            osk_fill(&kiosk, FR.month, person.birth.1, person.birth.1).await;
-            osk_fill(&kiosk, FR.year, person.birth.2, person.birth.2).await;
-            osk_fill(&kiosk, FR.email, person.email, person.email).await;
-            osk_fill(&kiosk, FR.phone, person.phone, person.phone).await;
-            next(&kiosk, &FR).await;
+            // « OK » goes from field to field, then sends the step from the last one.
+            for (label, text) in [
+                (FR.first_name, person.first_name),
+                (FR.day, person.birth.0),
+                (FR.month, person.birth.1),
+                (FR.year, person.birth.2),
+                (FR.email, person.email),
+                (FR.phone, person.phone),
+            ] {
+                osk_ok(&kiosk).await;
+                assert_eq!(focused_name(&kiosk).await, ("textbox".into(), label.into()));
+                osk_type(&kiosk, text).await;
+                assert_eq!(value_of(&kiosk, label).await, text, "typed into {label:?}");
+            }
+            osk_ok(&kiosk).await;
 
             expect_step(&kiosk, &FR, 4).await;
             click(&kiosk, "radio", FR.vitale_photo.0).await;
@@ -274,7 +283,7 @@ async fn a_whole_enrolment_on_the_on_screen_keyboard() {
                 unreachable!()
             };
             osk_fill(&kiosk, FR.vitale_photo.1, serial, serial).await;
-            next(&kiosk, &FR).await;
+            osk_ok(&kiosk).await;
 
             expect_step(&kiosk, &FR, 5).await;
             choose_department(&kiosk, person.department).await;

@@ -85,3 +85,36 @@ fn the_sweep_after_a_crash_removes_what_a_killed_process_left() {
         "{found}"
     );
 }
+
+/// The session's entries go to gnome-keyring's in-memory `session` collection (never written
+/// to disk, not even encrypted); the kiosk's own entries to the persistent default collection.
+#[cfg(target_os = "linux")]
+#[test]
+fn session_entries_stay_in_memory_and_kiosk_entries_on_disk() {
+    use msa_kiosk::secrets::session_collection::collection_of;
+    let _owned = SESSION_ENTRIES.lock().unwrap();
+    let store = KeyringStore;
+    store
+        .set(SESSION_SERVICE, "nir", &Secret::new("1841276451089"))
+        .unwrap();
+    store
+        .set(KIOSK_SERVICE, "test-persistent", &Secret::new("kept"))
+        .unwrap();
+    let session = collection_of(SESSION_SERVICE, "nir").unwrap().unwrap();
+    assert!(
+        session.starts_with("/org/freedesktop/secrets/collection/session/"),
+        "{session}"
+    );
+    let kiosk = collection_of(KIOSK_SERVICE, "test-persistent")
+        .unwrap()
+        .unwrap();
+    assert!(!kiosk.contains("/collection/session/"), "{kiosk}");
+    // The session entry is read back and swept like any other.
+    assert_eq!(
+        store.get(SESSION_SERVICE, "nir").unwrap().unwrap().expose(),
+        "1841276451089"
+    );
+    sweep_session_entries(&store).unwrap();
+    assert!(collection_of(SESSION_SERVICE, "nir").unwrap().is_none());
+    store.delete(KIOSK_SERVICE, "test-persistent").unwrap();
+}

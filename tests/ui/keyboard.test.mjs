@@ -19,7 +19,7 @@ const osk = (page) => page.getByRole('group', { name: "Clavier à l'écran" });
 
 /** Accessible name of the key that types `ch`. */
 function keyName(ch) {
-  const names = { '@': 'arobase', '.': 'point', ',': 'virgule', '-': 'tiret', _: 'tiret bas', "'": 'apostrophe', '.fr': 'point fr', '.com': 'point com', ' ': 'Espace' };
+  const names = { '@': 'arobase', '.': 'point', ',': 'virgule', '-': 'tiret', _: 'tiret bas', "'": 'apostrophe', '.fr': '.fr', '.com': '.com', ' ': 'Espace' };
   if (names[ch]) return names[ch];
   if (/^[0-9]$/.test(ch)) return ch;
   return `lettre ${ch}`;
@@ -132,6 +132,62 @@ test('a full enrolment typed only on the on-screen keyboard', async () => {
   assert.equal(sent.submit_identity.email, 'jerome_d-1@exemple.fr');
   assert.deepEqual(sent.submit_verification, { kind: 'paymentAmount', value: '123,45' });
   assert.deepEqual(sent.submit_department, { code: '85' });
+  await assertClean(page, problems);
+  await context.close();
+});
+
+test('« OK » goes to the next field, sends the step from the last one, and puts the keyboard away in the search', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { config: KIOSK, hasTouch: true });
+  const ok = () => osk(page).getByRole('button', { name: 'OK', exact: true });
+  await page.getByRole('button', { name: "S'inscrire", exact: true }).click();
+  await waitForStep(page, 'Votre numéro de sécurité sociale');
+  const nir = page.getByLabel('Numéro de sécurité sociale', { exact: true });
+  await nir.click();
+  await tap(page, '2690549588157', nir);
+  // The only field: « OK » sends the step, « Suivant » stays under the keyboard untouched.
+  await ok().click();
+  await waitForStep(page, 'Vos informations personnelles');
+
+  const order = [
+    [page.getByLabel('Nom', { exact: true }), 'Dupont'],
+    [page.getByLabel('Prénom', { exact: true }), 'Jeanne'],
+    [page.getByLabel('Jour', { exact: true }), '3'],
+    [page.getByLabel('Mois', { exact: true }), '5'],
+    [page.getByLabel('Année', { exact: true }), '1969'],
+    [page.getByLabel('Adresse e-mail'), 'jeanne@exemple.fr'],
+    [page.getByLabel('Téléphone portable (facultatif)'), '0612345678'],
+  ];
+  await order[0][0].click();
+  for (const [i, [field, text]] of order.entries()) {
+    assert.ok(await isFocused(field), `field ${i + 1} has focus after « OK »`);
+    await tap(page, text, field);
+    await assertNotCovered(page, field);
+    await ok().click();
+  }
+  await waitForStep(page, 'Une information pour vous reconnaître');
+  const sent = (await calls(page)).filter((c) => c.cmd === 'submit_identity');
+  assert.equal(sent.length, 1, 'the step was sent once, from the last field');
+  assert.equal(sent[0].args.firstName, 'Jeanne');
+  assert.equal(sent[0].args.phone, '0612345678');
+
+  await page.getByRole('radio', { name: "Le montant d'un paiement reçu de la MSA ces 6 derniers mois" }).click();
+  const amount = page.getByLabel('Montant en euros');
+  await amount.click();
+  await tap(page, '123,45', amount);
+  await ok().click();
+  await waitForStep(page, 'Le département de votre MSA');
+
+  // In the search, « OK » does not send: it puts the keyboard away to show the results.
+  const search = page.getByLabel('Chercher un département');
+  await search.click();
+  await tap(page, 'vend', search);
+  await ok().click();
+  await eventually(async () => (await osk(page).count()) === 0, { message: 'keyboard put away' });
+  assert.ok(await isFocused(search), 'focus stays in the search');
+  assert.equal((await calls(page)).filter((c) => c.cmd === 'submit_department').length, 0, 'nothing sent');
+  await page.getByRole('radio', { name: 'Vendée' }).click();
+  await next(page);
+  await waitForStep(page, 'Vérifiez vos réponses');
   await assertClean(page, problems);
   await context.close();
 });

@@ -484,7 +484,7 @@ pub async fn assert_received(
 
 /// The names of the on-screen keyboard's keys (`osk.*` in fr.json) that type `text`: digits are
 /// named by themselves (« 1 »), letters « lettre a » (a capital after « Majuscule »), « .fr » at
-/// the end of an e-mail is the one key « point fr ».
+/// the end of an e-mail is the one key « .fr ».
 pub fn osk_keys(text: &str) -> Vec<String> {
     let (body, dot_fr) = match text.strip_suffix(".fr") {
         Some(body) if text.contains('@') => (body, true),
@@ -510,7 +510,7 @@ pub fn osk_keys(text: &str) -> Vec<String> {
         }
     }
     if dot_fr {
-        keys.push(i18n("fr", "osk.dotfr"));
+        keys.push(".fr".into());
     }
     keys
 }
@@ -524,6 +524,16 @@ pub async fn osk_type(kiosk: &Kiosk, text: &str) {
             .await
             .unwrap_or_else(|e| panic!("cannot tap the key {key:?}: {e}"));
     }
+}
+
+/// Taps the on-screen keyboard's « OK »: the next field, or the step sent from the last one.
+pub async fn osk_ok(kiosk: &Kiosk) {
+    kiosk
+        .by_role("button", &i18n("fr", "osk.enter"))
+        .await
+        .click()
+        .await
+        .expect("tap « OK » on the on-screen keyboard");
 }
 
 /// Taps a field (the on-screen keyboard comes up), clears it with « Effacer » and types `text`

@@ -134,6 +134,20 @@ export class Wizard {
     this.announce(t('step.announce', { n: step.number, total: 7, title: t(titleKey) }));
     if (this.hooks.onStepShown) this.hooks.onStepShown(stepId);
     if (view.mounted) view.mounted();
+    this.prepareFollowing(stepId);
+  }
+
+  /** The step after this one may build its screen ahead, while the person reads this one. @param {string} stepId */
+  prepareFollowing(stepId) {
+    const following = STEPS[ORDER[ORDER.indexOf(stepId) + 1]];
+    if (!following || !following.prepare) return;
+    // After this step is painted, not before: it must not slow the step on screen.
+    const later = window.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+    later(() => {
+      following.prepare({ departments: () => this.departments() }).catch(() => {
+        // Nothing lost: the step builds its screen when opened, and reports errors then.
+      });
+    });
   }
 
   headingText() {

@@ -11,13 +11,16 @@
 // - Keyboard and switch users reach the keys with Tab (one key is in the Tab order,
 //   roving tabindex) and move with the arrow keys; Enter/Space press a key and the
 //   text still goes into the field they came from.
+// - « OK » is the keyboard's Enter: it goes to the form's next field, and on the
+//   last one sends the step as « Suivant » would, so nobody has to put the
+//   keyboard away to find « Suivant » under it.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
 const SELECTOR = 'input[data-keyboard]';
 const MARGIN = 16;
 
-/** @typedef {{kind: 'char'|'backspace'|'space'|'shift'|'hide', value?: string, nameKey?: string, letter?: boolean, wide?: boolean}} KeyDef */
+/** @typedef {{kind: 'char'|'backspace'|'space'|'shift'|'hide'|'enter', value?: string, nameKey?: string, letter?: boolean, wide?: boolean}} KeyDef */
 
 /** @returns {KeyDef} */ const letter = (c) => ({ kind: 'char', value: c, letter: true });
 /** @returns {KeyDef} */ const digit = (c) => ({ kind: 'char', value: c });
@@ -26,15 +29,16 @@ const BACKSPACE = /** @type {KeyDef} */ ({ kind: 'backspace', nameKey: 'osk.back
 const SPACE = /** @type {KeyDef} */ ({ kind: 'space', nameKey: 'osk.space', wide: true });
 const SHIFT = /** @type {KeyDef} */ ({ kind: 'shift', nameKey: 'osk.shift', wide: true });
 const HIDE = /** @type {KeyDef} */ ({ kind: 'hide', nameKey: 'osk.hide', wide: true });
+const ENTER = /** @type {KeyDef} */ ({ kind: 'enter', nameKey: 'osk.enter', wide: true });
 
 const letters = (s) => [...s].map(letter);
 const digits = (s) => [...s].map(digit);
 
 /** @type {Record<string, {pad: boolean, rows: KeyDef[][]}>} */
 export const LAYOUTS = {
-  'numeric-nir': { pad: true, rows: [digits('123'), digits('456'), digits('789'), [letter('A'), digit('0'), letter('B')], [BACKSPACE], [HIDE]] },
-  numeric: { pad: true, rows: [digits('123'), digits('456'), digits('789'), [digit('0'), BACKSPACE], [HIDE]] },
-  amount: { pad: true, rows: [digits('123'), digits('456'), digits('789'), [sym(',', 'osk.comma'), digit('0'), BACKSPACE], [HIDE]] },
+  'numeric-nir': { pad: true, rows: [digits('123'), digits('456'), digits('789'), [letter('A'), digit('0'), letter('B')], [BACKSPACE], [HIDE, ENTER]] },
+  numeric: { pad: true, rows: [digits('123'), digits('456'), digits('789'), [digit('0'), BACKSPACE], [HIDE, ENTER]] },
+  amount: { pad: true, rows: [digits('123'), digits('456'), digits('789'), [sym(',', 'osk.comma'), digit('0'), BACKSPACE], [HIDE, ENTER]] },
   azerty: {
     pad: false,
     rows: [
@@ -43,7 +47,7 @@ export const LAYOUTS = {
       letters('qsdfghjklm'),
       [SHIFT, ...letters('wxcvbn'), sym("'", 'osk.apostrophe'), sym('-', 'osk.hyphen')],
       letters('éèêëàâçùûôîïœæ'),
-      [SPACE, BACKSPACE, HIDE],
+      [SPACE, BACKSPACE, HIDE, ENTER],
     ],
   },
   email: {
@@ -53,7 +57,8 @@ export const LAYOUTS = {
       letters('azertyuiop'),
       letters('qsdfghjklm'),
       [...letters('wxcvbn'), sym('.', 'osk.dot'), sym('-', 'osk.hyphen'), sym('_', 'osk.underscore')],
-      [sym('@', 'osk.at', true), sym('.fr', 'osk.dotfr', true), sym('.com', 'osk.dotcom', true), BACKSPACE, HIDE],
+      // « .fr » and « .com » are named by what they show (WCAG 2.5.3: a speech user says what they see).
+      [sym('@', 'osk.at', true), sym('.fr', undefined, true), sym('.com', undefined, true), BACKSPACE, HIDE, ENTER],
     ],
   },
 };
@@ -244,6 +249,10 @@ export class OnScreenKeyboard {
       if (hadFocus && field && field.isConnected) field.focus();
       return;
     }
+    if (kind === 'enter') {
+      this.enter(field);
+      return;
+    }
     if (kind === 'shift') {
       this.shift = !this.shift;
       this.refreshLabels();
@@ -260,6 +269,30 @@ export class OnScreenKeyboard {
         this.refreshLabels();
       }
     }
+  }
+
+  /**
+   * « OK »: the next field of the form, or the step sent from the last one (what
+   * Enter does in a field). A field marked `data-keyboard-enter="hide"` (the
+   * département search, where Enter must not send) just puts the keyboard away.
+   * @param {HTMLInputElement|null} field
+   */
+  enter(field) {
+    if (!field || !field.isConnected) return;
+    if (field.dataset.keyboardEnter === 'hide' || !field.form) {
+      this.dismissedFor = field;
+      this.hide();
+      field.focus();
+      return;
+    }
+    const fields = [...field.form.querySelectorAll(SELECTOR)]
+      .filter((f) => f === field || (!f.disabled && f.getClientRects().length > 0));
+    const following = fields[fields.indexOf(field) + 1];
+    if (following) {
+      following.focus();
+      return;
+    }
+    field.form.requestSubmit();
   }
 
   /** Letters follow the Shift state; their names too. */

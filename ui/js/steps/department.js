@@ -25,47 +25,72 @@ function caisseName(caisse) {
   return typeof caisse === 'string' ? caisse : caisse.name || '';
 }
 
+/**
+ * The tiles of every département, none chosen yet. About 500 elements: built ahead
+ * by `prepare` while the person is on step 4, so « Suivant » only has to show them.
+ * @param {Array<any>} list @param {any} agency
+ */
+function buildTiles(list, agency) {
+  /** @type {HTMLInputElement[]} */
+  const radios = [];
+  const option = (dep, { caisse = true, searchable = true } = {}) => {
+    const id = `department-${dep.code}`;
+    const hintId = `${id}-hint`;
+    const name = caisseName(dep.caisse);
+    const input = h('input', {
+      class: 'choice__input',
+      type: 'radio',
+      id,
+      name: 'department',
+      value: dep.code,
+      'aria-describedby': caisse && name ? hintId : null,
+    });
+    radios.push(input);
+    return h('div', {
+      class: 'choice choice--tile',
+      dataset: searchable ? { search: fold(`${dep.code} ${dep.name} ${name}`) } : {},
+    },
+    input,
+    h('label', { class: 'choice__label', for: id }, h('span', { class: 'choice__code' }, dep.code), ` ${dep.name}`),
+    caisse && name ? h('p', { class: 'choice__hint', id: hintId }, name) : null);
+  };
+  // Created first so that it is also the first radio (the summary link's target).
+  const agencyTile = agency ? option(agency, { searchable: false }) : null;
+  const others = list.filter((dep) => !agency || dep.code !== agency.code);
+  const tiles = others.map((dep) => option(dep));
+  const overseas = OVERSEAS.map((dep) => option(dep, { caisse: false }));
+  return { agencyTile, tiles, overseas, radios };
+}
+
+/** @type {{data: any, tiles: ReturnType<typeof buildTiles>}|null} built ahead, used once */
+let prepared = null;
+
 export default {
   id: 'department',
   number: 5,
   titleKey: 'department.title',
+
+  /**
+   * Builds the tiles ahead, while the previous step is on screen.
+   * @param {{departments: () => Promise<any>}} ctx
+   */
+  async prepare(ctx) {
+    const data = await ctx.departments();
+    if (!prepared || prepared.data !== data) {
+      prepared = { data, tiles: buildTiles((data && data.all) || [], data && data.agency ? data.agency : null) };
+    }
+  },
 
   /** @param {import('../wizard.js').StepContext} ctx */
   render(ctx) {
     const list = (ctx.data && ctx.data.all) || [];
     const agency = ctx.data && ctx.data.agency ? ctx.data.agency : null;
     const selected = ctx.values && ctx.values.code ? String(ctx.values.code) : '';
-    /** @type {HTMLInputElement[]} */
-    const radios = [];
-
-    const option = (dep, { caisse = true, searchable = true } = {}) => {
-      const id = `department-${dep.code}`;
-      const hintId = `${id}-hint`;
-      const name = caisseName(dep.caisse);
-      const input = h('input', {
-        class: 'choice__input',
-        type: 'radio',
-        id,
-        name: 'department',
-        value: dep.code,
-        checked: selected === String(dep.code),
-        'aria-describedby': caisse && name ? hintId : null,
-      });
-      radios.push(input);
-      return h('div', {
-        class: 'choice choice--tile',
-        dataset: searchable ? { search: fold(`${dep.code} ${dep.name} ${name}`) } : {},
-      },
-      input,
-      h('label', { class: 'choice__label', for: id }, h('span', { class: 'choice__code' }, dep.code), ` ${dep.name}`),
-      caisse && name ? h('p', { class: 'choice__hint', id: hintId }, name) : null);
-    };
-
-    // Created first so that it is also the first radio (the summary link's target).
-    const agencyTile = agency ? option(agency, { searchable: false }) : null;
-    const others = list.filter((dep) => !agency || dep.code !== agency.code);
-    const tiles = others.map((dep) => option(dep));
-    const overseas = OVERSEAS.map((dep) => option(dep, { caisse: false }));
+    const { agencyTile, tiles, overseas, radios } = prepared && prepared.data === ctx.data
+      ? prepared.tiles
+      : buildTiles(list, agency);
+    prepared = null;
+    for (const radio of radios) radio.checked = radio.value === selected;
 
     const status = h('p', { class: 'filter__status', role: 'status' });
     const empty = tx('department.filter.none', undefined, 'p', { class: 'filter__empty', hidden: true });
@@ -77,7 +102,8 @@ export default {
       spellcheck: 'false',
       'aria-describedby': 'department-filter-hint',
       'aria-controls': 'department-all',
-      dataset: { keyboard: 'azerty' },
+      // The keyboard's « OK » puts it away here, to show the results (Enter must not send).
+      dataset: { keyboard: 'azerty', keyboardEnter: 'hide' },
     });
     let statusTimer = null;
     const applyFilter = () => {
