@@ -13,9 +13,9 @@ use fantoccini::key::Key;
 use serde_json::{json, Value};
 use wizard::{
     accept_and_submit, answer_up_to_review, assert_received, choose_department, choose_item, click,
-    error_message, expect_focus, expect_step, focused_name, form_values, i18n, is_shown, jean,
-    main_text, next, osk_fill, osk_ok, osk_type, press, review_answers, tab_to, type_into,
-    value_of, Item, Person, EN, FR,
+    error_message, expect_focus, expect_step, focused_name, form_values, i18n, identity_fields,
+    is_shown, jean, main_text, next, osk_fill, osk_ok, osk_type, press, review_answers, tab_to,
+    type_into, value_of, Item, Person, EN, FR,
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -133,16 +133,7 @@ async fn a_whole_enrolment_by_keyboard_alone() {
                 "heading",
                 "focus on the heading"
             );
-            let fields = [
-                (FR.last_name, person.last_name),
-                (FR.first_name, person.first_name),
-                (FR.day, person.birth.0),
-                (FR.month, person.birth.1),
-                (FR.year, person.birth.2),
-                (FR.email, person.email),
-                (FR.phone, person.phone),
-            ];
-            for (label, text) in fields {
+            for (label, text) in identity_fields(&FR, &person) {
                 press(&kiosk, &Key::Tab).await;
                 expect_focus(&kiosk, "textbox", label).await;
                 press(&kiosk, text).await;
@@ -262,14 +253,7 @@ async fn a_whole_enrolment_on_the_on_screen_keyboard() {
             expect_step(&kiosk, &FR, 3).await;
             osk_fill(&kiosk, FR.last_name, person.last_name, person.last_name).await;
             // « OK » goes from field to field, then sends the step from the last one.
-            for (label, text) in [
-                (FR.first_name, person.first_name),
-                (FR.day, person.birth.0),
-                (FR.month, person.birth.1),
-                (FR.year, person.birth.2),
-                (FR.email, person.email),
-                (FR.phone, person.phone),
-            ] {
+            for (label, text) in identity_fields(&FR, &person).into_iter().skip(1) {
                 osk_ok(&kiosk).await;
                 assert_eq!(focused_name(&kiosk).await, ("textbox".into(), label.into()));
                 osk_type(&kiosk, text).await;

@@ -8,9 +8,9 @@
 //!
 //! On Linux the store is the Secret Service (gnome-keyring on the session D-Bus): it persists
 //! across reboots, which the outbox key needs; kernel keyutils would forget it at power-off.
-//! The session's entries go to its in-memory `session` collection through one connection held
-//! for the life of the app (see [`session_collection`]): never written to disk, and ~1 ms a call
-//! instead of ~10–20 ms.
+//! The session's entries go to its in-memory `session` collection through a keyring credential
+//! that holds one connection for the life of the app (see [`session_collection`]): never
+//! written to disk, and under 1 ms a call instead of 10–20 ms.
 //! Windows: Credential Manager. macOS: Keychain. The store features are named explicitly in
 //! Cargo.toml, because keyring 3 silently falls back to a mock that keeps nothing otherwise.
 
@@ -74,6 +74,12 @@ pub struct KeyringStore;
 
 impl KeyringStore {
     fn entry(service: &str, name: &str) -> Result<keyring::Entry, StoreError> {
+        #[cfg(target_os = "linux")]
+        if service == SESSION_SERVICE {
+            return Ok(keyring::Entry::new_with_credential(Box::new(
+                session_collection::HeldCredential::new(service, name),
+            )));
+        }
         keyring::Entry::new(service, name).map_err(map_keyring_error)
     }
 }
@@ -92,20 +98,12 @@ fn map_keyring_error(error: keyring::Error) -> StoreError {
 
 impl SecretStore for KeyringStore {
     fn set(&self, service: &str, name: &str, value: &Secret) -> Result<(), StoreError> {
-        #[cfg(target_os = "linux")]
-        if service == SESSION_SERVICE {
-            return session_collection::set(service, name, value);
-        }
         KeyringStore::entry(service, name)?
             .set_password(value.expose())
             .map_err(map_keyring_error)
     }
 
     fn get(&self, service: &str, name: &str) -> Result<Option<Secret>, StoreError> {
-        #[cfg(target_os = "linux")]
-        if service == SESSION_SERVICE {
-            return session_collection::get(service, name);
-        }
         match KeyringStore::entry(service, name)?.get_password() {
             Ok(value) => Ok(Some(Secret::new(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
@@ -114,10 +112,6 @@ impl SecretStore for KeyringStore {
     }
 
     fn delete(&self, service: &str, name: &str) -> Result<(), StoreError> {
-        #[cfg(target_os = "linux")]
-        if service == SESSION_SERVICE {
-            return session_collection::delete(service, name);
-        }
         match KeyringStore::entry(service, name)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(error) => Err(map_keyring_error(error)),
@@ -163,22 +157,23 @@ impl SecretStore for KeyringStore {
 
 /// The session's entries on Linux, where they are read or written on almost every « Suivant ».
 ///
-/// keyring 3 opens a new D-Bus connection and negotiates a new encrypted session (a
-/// Diffie-Hellman exchange) for every call: 10–20 ms each, measured by
-/// `examples/keyring_bench.rs`. Here one connection and one encrypted session are held for the
-/// life of the app (through `dbus-secret-service`, the crate keyring itself uses), and opened
-/// again once if the Secret Service went away. The entries go to the `session` collection, which
-/// gnome-keyring keeps in memory only, so a NIR is never written to disk, not even encrypted;
-/// a provider without one gets the default collection. The kiosk's own entries must outlive a
-/// reboot and stay with keyring's default (persistent) collection.
+/// keyring 3's Secret Service store opens a new D-Bus connection and negotiates a new encrypted
+/// session (a Diffie-Hellman exchange) for every call: 10–20 ms each in a release build,
+/// measured by `examples/keyring_bench.rs`. This module is a keyring credential (keyring's own
+/// extension point, `Entry::new_with_credential`) served by one connection and one encrypted
+/// session held for the life of the app, through `dbus-secret-service`, the client keyring
+/// itself uses; it is opened again once if the Secret Service went away. The entries go to the
+/// `session` collection, which gnome-keyring keeps in memory only, so a NIR is never written
+/// to disk, not even encrypted; a provider without one gets the default collection. The
+/// kiosk's own entries must outlive a reboot and stay with keyring's default store.
 #[cfg(target_os = "linux")]
 pub mod session_collection {
+    use std::any::Any;
     use std::collections::HashMap;
     use std::sync::Mutex;
 
     use dbus_secret_service::{EncryptionType, Error, SecretService};
-
-    use super::{Secret, StoreError};
+    use keyring::credential::CredentialApi;
 
     static CONNECTION: Mutex<Option<SecretService>> = Mutex::new(None);
 
@@ -189,7 +184,7 @@ pub mod session_collection {
     /// (gnome-keyring restarted, D-Bus connection dropped). Every operation is idempotent.
     fn with_connection<T>(
         operation: impl Fn(&SecretService) -> Result<T, Error>,
-    ) -> Result<T, StoreError> {
+    ) -> keyring::Result<T> {
         let mut held = CONNECTION
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -201,73 +196,96 @@ pub mod session_collection {
         *held = None;
         let service =
             SecretService::connect_with_max_prompt_timeout(EncryptionType::Dh, PROMPT_SECONDS)
-                .map_err(|error| StoreError::Unavailable(error.to_string()))?;
-        let value = operation(&service).map_err(|error| StoreError::Failed(error.to_string()))?;
+                .map_err(|error| keyring::Error::NoStorageAccess(Box::new(error)))?;
+        let value = operation(&service)
+            .map_err(|error| keyring::Error::PlatformFailure(Box::new(error)))?;
         *held = Some(service);
         Ok(value)
     }
 
-    /// Items are found by these attributes in every collection, so leftovers of an older build
-    /// (or another tool) in the default collection are found and swept too.
-    fn attributes<'a>(service: &'a str, name: &'a str) -> HashMap<&'a str, &'a str> {
-        HashMap::from([("service", service), ("username", name)])
+    /// One session entry. Items are found by service and name in every collection, so
+    /// leftovers of an older build (or another tool) in the default collection are found and
+    /// swept too.
+    #[derive(Debug)]
+    pub struct HeldCredential {
+        service: String,
+        name: String,
     }
 
-    pub fn set(service: &str, name: &str, value: &Secret) -> Result<(), StoreError> {
-        with_connection(|secrets| {
-            let collection = secrets
-                .get_collection_by_alias("session")
-                .or_else(|_| secrets.get_default_collection())?;
-            collection.ensure_unlocked()?;
-            collection.create_item(
-                &format!("{name}@{service}"),
-                attributes(service, name),
-                value.expose().as_bytes(),
-                true,
-                "text/plain",
-            )?;
-            Ok(())
-        })
-    }
+    impl HeldCredential {
+        pub fn new(service: &str, name: &str) -> HeldCredential {
+            HeldCredential {
+                service: service.into(),
+                name: name.into(),
+            }
+        }
 
-    pub fn get(service: &str, name: &str) -> Result<Option<Secret>, StoreError> {
-        let bytes = with_connection(|secrets| {
-            let found = secrets.search_items(attributes(service, name))?;
-            match found.unlocked.first() {
-                Some(item) => item.get_secret().map(Some),
-                None if found.locked.is_empty() => Ok(None),
-                None => Err(Error::Locked),
-            }
-        })?;
-        match bytes.map(String::from_utf8) {
-            None => Ok(None),
-            Some(Ok(text)) => Ok(Some(Secret::new(text))),
-            Some(Err(error)) => {
-                // The bytes may be a secret: zero them before reporting only their kind.
-                zeroize::Zeroize::zeroize(&mut error.into_bytes());
-                Err(StoreError::Failed("stored value is not UTF-8".into()))
-            }
+        fn attributes(&self) -> HashMap<&str, &str> {
+            HashMap::from([
+                ("service", self.service.as_str()),
+                ("username", self.name.as_str()),
+            ])
         }
     }
 
-    pub fn delete(service: &str, name: &str) -> Result<(), StoreError> {
-        with_connection(|secrets| {
-            let found = secrets.search_items(attributes(service, name))?;
-            if !found.locked.is_empty() {
-                return Err(Error::Locked);
-            }
-            for item in &found.unlocked {
-                item.delete()?;
+    impl CredentialApi for HeldCredential {
+        fn set_secret(&self, secret: &[u8]) -> keyring::Result<()> {
+            with_connection(|secrets| {
+                let collection = secrets
+                    .get_collection_by_alias("session")
+                    .or_else(|_| secrets.get_default_collection())?;
+                collection.ensure_unlocked()?;
+                collection.create_item(
+                    &format!("{}@{}", self.name, self.service),
+                    self.attributes(),
+                    secret,
+                    true,
+                    "text/plain",
+                )?;
+                Ok(())
+            })
+        }
+
+        fn get_secret(&self) -> keyring::Result<Vec<u8>> {
+            let secret = with_connection(|secrets| {
+                let found = secrets.search_items(self.attributes())?;
+                match found.unlocked.first() {
+                    Some(item) => item.get_secret().map(Some),
+                    None if found.locked.is_empty() => Ok(None),
+                    None => Err(Error::Locked),
+                }
+            })?;
+            secret.ok_or(keyring::Error::NoEntry)
+        }
+
+        fn delete_credential(&self) -> keyring::Result<()> {
+            let deleted = with_connection(|secrets| {
+                let found = secrets.search_items(self.attributes())?;
+                if !found.locked.is_empty() {
+                    return Err(Error::Locked);
+                }
+                for item in &found.unlocked {
+                    item.delete()?;
+                }
+                Ok(found.unlocked.len())
+            })?;
+            if deleted == 0 {
+                return Err(keyring::Error::NoEntry);
             }
             Ok(())
-        })
+        }
+
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
     }
 
-    /// The object path of the collection that holds a session entry, for the tests that check it
-    /// never reaches the on-disk keyring.
-    pub fn collection_of(service: &str, name: &str) -> Result<Option<String>, StoreError> {
+    /// The object path of the collection that holds a session entry, for the test that checks
+    /// it never reaches the on-disk keyring.
+    pub fn collection_of(service: &str, name: &str) -> keyring::Result<Option<String>> {
+        let credential = HeldCredential::new(service, name);
         with_connection(|secrets| {
-            let found = secrets.search_items(attributes(service, name))?;
+            let found = secrets.search_items(credential.attributes())?;
             Ok(found.unlocked.first().map(|item| item.path.to_string()))
         })
     }

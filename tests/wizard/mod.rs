@@ -96,6 +96,19 @@ pub const FR: Labels = Labels {
     step: "Étape",
 };
 
+/// Step 3's fields in screen order, each with what `person` types in it.
+pub fn identity_fields(labels: &Labels, person: &Person) -> [(&'static str, &'static str); 7] {
+    [
+        (labels.last_name, person.last_name),
+        (labels.first_name, person.first_name),
+        (labels.day, person.birth.0),
+        (labels.month, person.birth.1),
+        (labels.year, person.birth.2),
+        (labels.email, person.email),
+        (labels.phone, person.phone),
+    ]
+}
+
 pub async fn click(kiosk: &Kiosk, role: &str, name: &str) {
     let element = kiosk.by_role(role, name).await;
     let mut result = element.click().await;
