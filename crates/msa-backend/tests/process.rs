@@ -224,7 +224,31 @@ async fn standalone_process_serves_and_logs_no_personal_data() {
     ] {
         assert!(!logs.contains(token), "token leaked into the logs");
     }
-    assert!(!logs.contains("8790"));
+    // The payment amount, as a number of its own: timestamps and durations are full of digits.
+    for amount in ["8790", "87,90", "87.90"] {
+        assert!(
+            !contains_number(&logs, amount),
+            "the payment amount {amount} leaked into the logs"
+        );
+    }
+}
+
+/// `text` holds `number` with no digit right before or after it.
+fn contains_number(text: &str, number: &str) -> bool {
+    text.match_indices(number).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + number.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+#[test]
+fn a_number_is_found_only_on_its_own() {
+    assert!(contains_number("amount=8790 cents", "8790"));
+    assert!(contains_number("8790", "8790"));
+    assert!(contains_number("87,90 €", "87,90"));
+    assert!(!contains_number("2026-11-26T19:05:12.887901Z", "8790"));
+    assert!(!contains_number("took 18790µs", "8790"));
 }
 
 /// SIGTERM via the `kill` command (no libc dependency).
