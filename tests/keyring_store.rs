@@ -118,3 +118,86 @@ fn session_entries_stay_in_memory_and_kiosk_entries_on_disk() {
     assert!(collection_of(SESSION_SERVICE, "nir").unwrap().is_none());
     store.delete(KIOSK_SERVICE, "test-persistent").unwrap();
 }
+
+/// gnome-keyring restarts under a kiosk that runs for weeks: the held connection must notice
+/// and reconnect, not fail every step until the kiosk is restarted. Runs the child below in a
+/// D-Bus session and keyring of its own, so the other tests' keyring is not disturbed.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_session_store_reconnects_after_the_secret_service_restarts() {
+    let home = tempfile::tempdir().unwrap();
+    let script = r#"
+set -e
+export XDG_DATA_HOME="$KEYRING_HOME"
+eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
+exec "$@"
+"#;
+    let output = Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", script, "child"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "restart_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("KEYRING_HOME", home.path())
+        .output()
+        .expect("dbus-run-session and gnome-keyring are installed by cargo xtask test");
+    let text = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+}
+
+/// The child side of the test above (hence ignored): `--ignored --exact restart_child`.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "run by the_session_store_reconnects_after_the_secret_service_restarts"]
+fn restart_child() {
+    let store = KeyringStore;
+    store
+        .set(SESSION_SERVICE, "nir", &Secret::new("1841276451089"))
+        .unwrap();
+    assert!(store.get(SESSION_SERVICE, "nir").unwrap().is_some());
+    // A new daemon replaces the running one: the held connection's session is gone with it,
+    // and so is the in-memory collection's content.
+    let status = Command::new("bash")
+        .args([
+            "-c",
+            "printf pw | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1",
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut read = store.get(SESSION_SERVICE, "nir");
+    // The new daemon takes the bus name a moment after it starts.
+    for _ in 0..50 {
+        if read.is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        read = store.get(SESSION_SERVICE, "nir");
+    }
+    assert!(
+        read.unwrap().is_none(),
+        "the restarted keyring lost the entry"
+    );
+    store
+        .set(
+            SESSION_SERVICE,
+            "secret",
+            &Secret::new("vitalePhoto|12345678901"),
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .get(SESSION_SERVICE, "secret")
+            .unwrap()
+            .unwrap()
+            .expose(),
+        "vitalePhoto|12345678901"
+    );
+    sweep_session_entries(&store).unwrap();
+    assert!(store.get(SESSION_SERVICE, "secret").unwrap().is_none());
+}
