@@ -419,3 +419,90 @@ async fn a_kiosk_killed_while_writing_the_outbox_loses_nothing_confirmed() {
         "nothing delivered that was not in the outbox"
     );
 }
+
+/// What `msa-kiosk status` shows the IT team while the worker runs: the queue growing while
+/// the kiosk has no backend token, then, with a token, the backend down (waiting, last error)
+/// and back (delivered). Read through the real binary, as the IT team reads it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_status_shows_the_queue_the_token_and_the_last_error() {
+    use msa_kiosk::delivery::{DeliveryHandle, StatusReport};
+    use std::sync::Arc;
+
+    let rig = Rig::new().await;
+    let status_path = rig.dir.path().join("status.json");
+    let backend_url = format!("http://127.0.0.1:{}/", rig.port);
+    let status = || -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_msa-kiosk"))
+            .arg("status")
+            .env("MSA_KIOSK_DATA_DIR", rig.dir.path())
+            .env_remove("MSA_KIOSK_CONFIG")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let wait_for = |what: &str, check: &dyn Fn(&Value) -> bool| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let now = status();
+            if check(&now["delivery"]) {
+                return now;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "status never showed {what}: {now}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    rig.outbox
+        .enqueue(Uuid::new_v4(), &jean("STAT-0001"), delivery_now())
+        .await
+        .unwrap();
+
+    // Not provisioned: nothing is sent, the queue is visible.
+    let unprovisioned = DeliveryHandle::new();
+    let worker = tokio::spawn(unprovisioned.clone().run(
+        rig.outbox.clone(),
+        None,
+        StatusReport::new(status_path.clone(), &backend_url),
+    ));
+    let shown = wait_for("a missing token", &|d| {
+        d["backendToken"] == "missing" && d["waiting"] == 1
+    });
+    assert_eq!(shown["delivery"]["backendUrl"], backend_url.as_str());
+    assert!(
+        shown["delivery"]["oldestWaitingSince"].is_string(),
+        "{shown}"
+    );
+    worker.abort();
+
+    // Provisioned, the backend down: the entry waits with the reason.
+    let handle = DeliveryHandle::new();
+    let client = Arc::new(rig.client(Duration::from_secs(5)));
+    let worker = tokio::spawn(handle.clone().run(
+        rig.outbox.clone(),
+        Some(client),
+        StatusReport::new(status_path.clone(), &backend_url),
+    ));
+    wait_for("the backend unreachable", &|d| {
+        d["backendToken"] == "present" && d["waiting"] == 1 && d["lastError"] == "unreachable"
+    });
+
+    // The backend comes back: delivered, counted, nothing waiting.
+    let backend = rig.backend();
+    handle.wake();
+    let shown = wait_for("the delivery", &|d| {
+        d["waiting"] == 0 && d["delivered"]["verified"] == 1
+    });
+    assert!(shown["delivery"]["lastDeliveredAt"].is_string(), "{shown}");
+    assert!(shown["delivery"]["lastError"].is_null(), "{shown}");
+    assert_eq!(count(&backend.enrolments().await, "STAT-0001"), 1);
+    worker.abort();
+
+    // Nothing personal in what the IT team reads.
+    let text = std::fs::read_to_string(&status_path).unwrap();
+    for personal in ["Dupont", "1841276451089", "12345678901"] {
+        assert!(!text.contains(personal), "{personal} in status.json");
+    }
+}

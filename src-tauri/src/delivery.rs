@@ -2,15 +2,18 @@
 //! exponential backoff and jitter between failed attempts. One step is `deliver_one`, so tests
 //! can drive the queue deterministically; `run` only loops and sleeps.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use enrol_core::wire::EnrolmentAnswer;
 use rand::Rng;
+use serde_json::{json, Value};
 use tokio::sync::{broadcast, Notify};
 
 use crate::backend_client::{BackendClient, Transient};
 use crate::outbox::{Outbox, OutboxError};
+use crate::status::{now_rfc3339, rfc3339_ms};
 
 /// First retry after about this long; doubled at each failure.
 const BACKOFF_BASE: Duration = Duration::from_secs(2);
@@ -170,13 +173,24 @@ impl DeliveryHandle {
         .flatten()
     }
 
-    /// The worker's loop. Ends only with the app.
-    pub async fn run(self, outbox: Outbox, client: Option<Arc<BackendClient>>) {
+    /// The worker's loop. Ends only with the app. The queue's state goes to `status` after
+    /// every change, for `msa-kiosk status`.
+    pub async fn run(
+        self,
+        outbox: Outbox,
+        client: Option<Arc<BackendClient>>,
+        mut status: StatusReport,
+    ) {
         let Some(client) = client else {
             tracing::error!("no backend token in the OS keyring: enrolments are kept in the outbox until the kiosk is provisioned (msa-kiosk provision-token)");
-            return;
+            // Nothing is sent, but the IT team still sees the queue grow.
+            loop {
+                status.write(&outbox, false).await;
+                let _ = tokio::time::timeout(IDLE_POLL, self.wake.notified()).await;
+            }
         };
         loop {
+            status.write(&outbox, true).await;
             match deliver_batch(&outbox, &client, now_ms(), BATCH).await {
                 Ok(attempts) if !attempts.is_empty() => {
                     for attempt in attempts {
@@ -201,6 +215,58 @@ impl DeliveryHandle {
                         tokio::time::timeout(Duration::from_secs(5), self.wake.notified()).await;
                 }
             }
+        }
+    }
+}
+
+/// The `delivery` key of `<data_dir>/status.json`: the queue and the backend token's presence,
+/// without anything personal. Written only when it changed.
+pub struct StatusReport {
+    path: PathBuf,
+    backend_url: String,
+    last: Option<Value>,
+}
+
+impl StatusReport {
+    pub fn new(path: PathBuf, backend_url: &str) -> StatusReport {
+        StatusReport {
+            path,
+            backend_url: backend_url.to_owned(),
+            last: None,
+        }
+    }
+
+    pub async fn write(&mut self, outbox: &Outbox, token_present: bool) {
+        let health = match outbox.health().await {
+            Ok(health) => health,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the outbox's state for status.json");
+                return;
+            }
+        };
+        let delivered: serde_json::Map<String, Value> = health
+            .delivered
+            .into_iter()
+            .map(|(outcome, n)| (outcome, json!(n)))
+            .collect();
+        let value = json!({
+            "backendUrl": self.backend_url,
+            "backendToken": if token_present { "present" } else { "missing" },
+            "waiting": health.waiting,
+            "oldestWaitingSince": health.oldest_queued_at.map(rfc3339_ms),
+            "lastError": health.last_error,
+            "setAside": health.set_aside,
+            "lastDeliveredAt": health.last_delivered_at.map(rfc3339_ms),
+            "delivered": delivered,
+        });
+        if self.last.as_ref() == Some(&value) {
+            return;
+        }
+        let mut written = value.clone();
+        written["updatedAt"] = json!(now_rfc3339());
+        match crate::status::merge(&self.path, "delivery", written) {
+            Ok(()) => self.last = Some(value),
+            Err(error) => tracing::warn!(%error, "cannot write status.json"),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod reference;
 pub mod secrets;
 pub mod session;
+pub mod status;
 pub mod updater;
 pub(crate) mod window;
 
@@ -26,7 +27,7 @@ use tauri::{Emitter, Manager};
 
 use crate::backend_client::{BackendClient, BACKEND_TOKEN_ENTRY};
 use crate::config::Config;
-use crate::delivery::DeliveryHandle;
+use crate::delivery::{DeliveryHandle, StatusReport};
 use crate::outbox::{Outbox, OutboxKey};
 use crate::secrets::{KeyringStore, Secret, SecretStore, KIOSK_SERVICE};
 use crate::session::{IdleState, Session, Step};
@@ -168,7 +169,9 @@ fn run_app(config: Config) {
                 });
             let (outbox, client) = state;
             let delivery = DeliveryHandle::new();
-            tauri::async_runtime::spawn(delivery.clone().run(outbox.clone(), client));
+            let report =
+                StatusReport::new(data_dir.join("status.json"), config.backend.url.as_str());
+            tauri::async_runtime::spawn(delivery.clone().run(outbox.clone(), client, report));
 
             let webview_data = data_dir.join("webview");
             let status_dir = data_dir.clone();

@@ -98,6 +98,21 @@ pub struct Pending {
     pub created_at: i64,
 }
 
+/// The queue as `msa-kiosk status` shows it: counts, times (unix ms) and error codes only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxHealth {
+    /// Confirmed on screen, not yet answered for good by the backend.
+    pub waiting: i64,
+    pub oldest_queued_at: Option<i64>,
+    /// Entries the current key cannot decrypt (kept, never deleted; see `due`).
+    pub set_aside: i64,
+    /// The code of the oldest waiting entry's last failure, such as `unreachable` or `http-503`.
+    pub last_error: Option<String>,
+    pub last_delivered_at: Option<i64>,
+    /// Delivered enrolments per outcome.
+    pub delivered: Vec<(String, i64)>,
+}
+
 #[derive(Clone)]
 pub struct Outbox {
     pool: SqlitePool,
@@ -311,6 +326,39 @@ impl Outbox {
             .collect())
     }
 
+    /// What the agency's IT team needs to know of the queue, nothing personal.
+    pub async fn health(&self) -> Result<OutboxHealth, OutboxError> {
+        let waiting = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE next_attempt_at < ?",
+        )
+        .bind(SET_ASIDE)
+        .fetch_one(&self.pool)
+        .await?;
+        let set_aside: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE next_attempt_at >= ?")
+                .bind(SET_ASIDE)
+                .fetch_one(&self.pool)
+                .await?;
+        let last_error: Option<String> = sqlx::query_scalar(
+            "SELECT last_error FROM outbox WHERE next_attempt_at < ? AND last_error IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .bind(SET_ASIDE)
+        .fetch_optional(&self.pool)
+        .await?;
+        let last_delivered_at: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(delivered_at) FROM delivered")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(OutboxHealth {
+            waiting: waiting.get("n"),
+            oldest_queued_at: waiting.get("oldest"),
+            set_aside,
+            last_error,
+            last_delivered_at,
+            delivered: self.delivered_counts().await?,
+        })
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -385,6 +433,46 @@ mod tests {
             outbox.delivered_counts().await.unwrap(),
             vec![("postal".to_owned(), 1)]
         );
+    }
+
+    #[tokio::test]
+    async fn health_counts_waiting_set_aside_and_delivered() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o.db");
+        let key = OutboxKey::random();
+        let outbox = Outbox::open(&path, &key).await.unwrap();
+        let empty = outbox.health().await.unwrap();
+        assert_eq!(
+            (empty.waiting, empty.set_aside, empty.oldest_queued_at),
+            (0, 0, None)
+        );
+        for (n, at) in [(1, 1_000), (2, 2_000), (3, 3_000)] {
+            outbox
+                .enqueue(Uuid::new_v4(), &request(&format!("AAAA-000{n}")), at)
+                .await
+                .unwrap();
+        }
+        let first = outbox.next_due(5_000).await.unwrap().unwrap();
+        outbox
+            .reschedule(&first.id, 9_000, "http-503")
+            .await
+            .unwrap();
+        let second = outbox.next_due(5_000).await.unwrap().unwrap();
+        outbox.complete(&second, "verified", 6_000).await.unwrap();
+        let health = outbox.health().await.unwrap();
+        assert_eq!(health.waiting, 2);
+        assert_eq!(health.oldest_queued_at, Some(1_000));
+        assert_eq!(health.last_error.as_deref(), Some("http-503"));
+        assert_eq!(health.last_delivered_at, Some(6_000));
+        assert_eq!(health.delivered, vec![("verified".to_owned(), 1)]);
+        assert_eq!(health.set_aside, 0);
+        outbox.close().await;
+
+        // Under another key, what cannot be read is counted apart, not as waiting.
+        let other = Outbox::open(&path, &OutboxKey::random()).await.unwrap();
+        assert!(other.next_due(10_000).await.is_err());
+        let health = other.health().await.unwrap();
+        assert_eq!((health.waiting, health.set_aside), (1, 1));
     }
 
     #[tokio::test]

@@ -30,6 +30,7 @@ use tauri_plugin_updater::{Update, Updater, UpdaterExt};
 use url::Url;
 
 use crate::config::{is_loopback, UpdateInstall, UpdaterConfig};
+use crate::status::{merge as merge_status, now_rfc3339, rfc3339};
 
 /// `tauri.conf.json` as built into the binary: the bundled feed and public key.
 const BUNDLED_CONF: &str = include_str!("../../tauri.conf.json");
@@ -319,40 +320,10 @@ pub struct UpdaterStatus {
     pub updated_at: String,
 }
 
-/// One writer per process for `status.json`; other parts of the app may merge their own keys
-/// with [`merge_status`].
-static STATUS_LOCK: Mutex<()> = Mutex::new(());
-
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Sets `key` in the JSON object at `path`, keeping the other keys; written atomically.
-pub fn merge_status(path: &Path, key: &str, value: Value) -> std::io::Result<()> {
-    let _guard = lock(&STATUS_LOCK);
-    let mut root = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-        .filter(Value::is_object)
-        .unwrap_or_else(|| json!({}));
-    root[key] = value;
-    let text = serde_json::to_string_pretty(&root).map_err(std::io::Error::other)?;
-    let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text + "\n")?;
-    std::fs::rename(&tmp, path)
-}
-
-pub fn now_rfc3339() -> String {
-    rfc3339(time::OffsetDateTime::now_utc())
-}
-
-fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.replace_nanosecond(0)
-        .unwrap_or(at)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 /// The kiosk's updater status, kept in memory and written to `status.json` on every change.
