@@ -185,12 +185,13 @@ impl DeliveryHandle {
             tracing::error!("no backend token in the OS keyring: enrolments are kept in the outbox until the kiosk is provisioned (msa-kiosk provision-token)");
             // Nothing is sent, but the IT team still sees the queue grow.
             loop {
-                status.write(&outbox, false).await;
+                status.write(&outbox, false, true).await;
                 let _ = tokio::time::timeout(IDLE_POLL, self.wake.notified()).await;
             }
         };
         loop {
-            status.write(&outbox, true).await;
+            // While draining a backlog, at most once a second; always once the queue is quiet.
+            status.write(&outbox, true, false).await;
             match deliver_batch(&outbox, &client, now_ms(), BATCH).await {
                 Ok(attempts) if !attempts.is_empty() => {
                     for attempt in attempts {
@@ -200,6 +201,7 @@ impl DeliveryHandle {
                     }
                 }
                 Ok(_) => {
+                    status.write(&outbox, true, true).await;
                     let until_due = match outbox.next_attempt_at().await {
                         Ok(Some(at)) => Duration::from_millis(
                             u64::try_from(at.saturating_sub(now_ms())).unwrap_or(0),
@@ -225,7 +227,11 @@ pub struct StatusReport {
     path: PathBuf,
     backend_url: String,
     last: Option<Value>,
+    last_look: Option<std::time::Instant>,
 }
+
+/// While a backlog drains, the queue is looked at no more often than this.
+const STATUS_EVERY: Duration = Duration::from_secs(1);
 
 impl StatusReport {
     pub fn new(path: PathBuf, backend_url: &str) -> StatusReport {
@@ -233,10 +239,16 @@ impl StatusReport {
             path,
             backend_url: backend_url.to_owned(),
             last: None,
+            last_look: None,
         }
     }
 
-    pub async fn write(&mut self, outbox: &Outbox, token_present: bool) {
+    /// Writes the queue's state if it changed; unless `now`, not twice within `STATUS_EVERY`.
+    pub async fn write(&mut self, outbox: &Outbox, token_present: bool, now: bool) {
+        if !now && self.last_look.is_some_and(|at| at.elapsed() < STATUS_EVERY) {
+            return;
+        }
+        self.last_look = Some(std::time::Instant::now());
         let health = match outbox.health().await {
             Ok(health) => health,
             Err(error) => {
