@@ -11,9 +11,7 @@ use std::time::Duration;
 
 use common::{e2e, Kiosk, Launch};
 use serde_json::{json, Value};
-use wizard::{
-    choose_department, choose_item, click, expect_step, i18n, jean, next, type_into, Person, FR,
-};
+use wizard::{answer_up_to_review, click, expect_step, i18n, jean, next, FR};
 
 /// In the page: the click on a submit button starts the clock; the first moment a different
 /// step heading has focus stops it (a MutationObserver and focusin, whichever sees it first),
@@ -82,29 +80,6 @@ async fn samples(kiosk: &Kiosk) -> (Vec<f64>, Vec<f64>) {
     (list(&got[0]), list(&got[1]))
 }
 
-async fn forward_through_the_steps(kiosk: &Kiosk, person: &Person) {
-    click(kiosk, "button", FR.start).await;
-    expect_step(kiosk, &FR, 2).await;
-    type_into(kiosk, FR.nir, person.nir).await;
-    next(kiosk, &FR).await;
-    expect_step(kiosk, &FR, 3).await;
-    type_into(kiosk, FR.last_name, person.last_name).await;
-    type_into(kiosk, FR.first_name, person.first_name).await;
-    type_into(kiosk, FR.day, person.birth.0).await;
-    type_into(kiosk, FR.month, person.birth.1).await;
-    type_into(kiosk, FR.year, person.birth.2).await;
-    type_into(kiosk, FR.email, person.email).await;
-    type_into(kiosk, FR.phone, person.phone).await;
-    next(kiosk, &FR).await;
-    expect_step(kiosk, &FR, 4).await;
-    choose_item(kiosk, &FR, &person.item).await;
-    next(kiosk, &FR).await;
-    expect_step(kiosk, &FR, 5).await;
-    choose_department(kiosk, person.department).await;
-    next(kiosk, &FR).await;
-    expect_step(kiosk, &FR, 6).await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: cargo test --test e2e_bench -- --ignored --nocapture"]
 async fn step_latency() {
@@ -115,7 +90,7 @@ async fn step_latency() {
 
         // 5 whole enrolments up to the review: 4 « Suivant » each (2→3, 3→4, 4→5, 5→6).
         for _ in 0..5 {
-            forward_through_the_steps(&kiosk, &person).await;
+            answer_up_to_review(&kiosk, &FR, &person).await;
             click(&kiosk, "button", &i18n("fr", "toolbar.cancel")).await;
             click(&kiosk, "button", &i18n("fr", "cancel.confirm")).await;
             kiosk
@@ -132,7 +107,7 @@ async fn step_latency() {
         let forward = samples(&kiosk).await;
 
         // 8 rounds of « Modifier » then « Suivant » back to the review, on each step.
-        forward_through_the_steps(&kiosk, &person).await;
+        answer_up_to_review(&kiosk, &FR, &person).await;
         let before_changes = samples(&kiosk).await.0.len();
         for _ in 0..8 {
             for (link, step) in [

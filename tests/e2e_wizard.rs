@@ -13,9 +13,9 @@ use fantoccini::key::Key;
 use serde_json::{json, Value};
 use wizard::{
     accept_and_submit, answer_up_to_review, assert_received, choose_department, choose_item, click,
-    error_message, expect_focus, expect_step, focused_name, form_values, i18n, identity_fields,
-    is_shown, jean, main_text, next, osk_fill, osk_ok, osk_type, press, review_answers, tab_to,
-    type_into, value_of, Item, Person, EN, FR,
+    error_message, expect_focus, expect_step, fill_identity, focused_name, form_values, i18n,
+    identity_fields, is_shown, jean, main_text, next, osk_fill, osk_ok, osk_type, press,
+    review_answers, tab_to, type_into, value_of, Item, Person, EN, FR,
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -481,16 +481,6 @@ async fn expect_refusal(kiosk: &Kiosk, button: &str, target: Target<'_>, message
     );
 }
 
-async fn fill_identity(kiosk: &Kiosk, person: &Person) {
-    type_into(kiosk, FR.last_name, person.last_name).await;
-    type_into(kiosk, FR.first_name, person.first_name).await;
-    type_into(kiosk, FR.day, person.birth.0).await;
-    type_into(kiosk, FR.month, person.birth.1).await;
-    type_into(kiosk, FR.year, person.birth.2).await;
-    type_into(kiosk, FR.email, person.email).await;
-    type_into(kiosk, FR.phone, person.phone).await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn refusals_on_the_number_and_the_personal_information() {
     e2e(
@@ -559,12 +549,12 @@ async fn refusals_on_the_number_and_the_personal_information() {
                 ),
             ];
             for (label, wrong, target, field, code) in rounds {
-                fill_identity(&kiosk, &person).await;
+                fill_identity(&kiosk, &FR, &person).await;
                 type_into(&kiosk, label, wrong).await;
                 expect_refusal(&kiosk, FR.next, target, &error_message(field, code)).await;
             }
             // Put right, the step goes through and the title loses « Erreur : ».
-            fill_identity(&kiosk, &person).await;
+            fill_identity(&kiosk, &FR, &person).await;
             next(&kiosk, &FR).await;
             expect_step(&kiosk, &FR, 4).await;
             let title = kiosk.js("return document.title;", vec![]).await;
@@ -583,7 +573,7 @@ async fn refusals_on_the_verification_the_departement_and_the_terms() {
         type_into(&kiosk, FR.nir, person.nir).await;
         next(&kiosk, &FR).await;
         expect_step(&kiosk, &FR, 3).await;
-        fill_identity(&kiosk, &person).await;
+        fill_identity(&kiosk, &FR, &person).await;
         next(&kiosk, &FR).await;
 
         // Step 4: nothing chosen, then each kind's field.
@@ -683,7 +673,7 @@ async fn the_back_link_and_modifier_keep_every_answer() {
             type_into(&kiosk, FR.nir, person.nir).await;
             next(&kiosk, &FR).await;
             expect_step(&kiosk, &FR, 3).await;
-            fill_identity(&kiosk, &person).await;
+            fill_identity(&kiosk, &FR, &person).await;
             next(&kiosk, &FR).await;
             expect_step(&kiosk, &FR, 4).await;
 

@@ -192,6 +192,13 @@ pub async fn next(kiosk: &Kiosk, labels: &Labels) {
     click(kiosk, "button", labels.next).await;
 }
 
+/// Types `person`'s answers into every field of step 3.
+pub async fn fill_identity(kiosk: &Kiosk, labels: &Labels, person: &Person) {
+    for (label, text) in identity_fields(labels, person) {
+        type_into(kiosk, label, text).await;
+    }
+}
+
 /// From the welcome screen to the review screen, answering as `person`.
 pub async fn answer_up_to_review(kiosk: &Kiosk, labels: &Labels, person: &Person) {
     click(kiosk, "button", labels.start).await;
@@ -200,13 +207,7 @@ pub async fn answer_up_to_review(kiosk: &Kiosk, labels: &Labels, person: &Person
     next(kiosk, labels).await;
 
     expect_step(kiosk, labels, 3).await;
-    type_into(kiosk, labels.last_name, person.last_name).await;
-    type_into(kiosk, labels.first_name, person.first_name).await;
-    type_into(kiosk, labels.day, person.birth.0).await;
-    type_into(kiosk, labels.month, person.birth.1).await;
-    type_into(kiosk, labels.year, person.birth.2).await;
-    type_into(kiosk, labels.email, person.email).await;
-    type_into(kiosk, labels.phone, person.phone).await;
+    fill_identity(kiosk, labels, person).await;
     next(kiosk, labels).await;
 
     expect_step(kiosk, labels, 4).await;
