@@ -68,14 +68,14 @@ fn unavailable(error: impl std::fmt::Display) -> Refusal {
     vec![Invalid::general(code::SYSTEM_UNAVAILABLE)]
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NirAccepted {
     pub next: Step,
     pub nir_display: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Next {
     pub next: Step,
@@ -93,7 +93,7 @@ impl Next {
 }
 
 /// The values of an answered step, to fill its screen again (back link, « Modifier »).
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepValues {
     pub step: Step,
@@ -143,6 +143,26 @@ pub struct Review {
 impl std::fmt::Debug for Review {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Review(<redacted>)")
+    }
+}
+
+// The answers to the screen carry the NIR, an e-mail or every value of a step: their `Debug`
+// shows the step only, so a `?answer` in a log line cannot leak them.
+impl std::fmt::Debug for NirAccepted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NirAccepted {{ next: {:?}, <redacted> }}", self.next)
+    }
+}
+
+impl std::fmt::Debug for Next {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Next {{ next: {:?}, <redacted> }}", self.next)
+    }
+}
+
+impl std::fmt::Debug for StepValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StepValues {{ step: {:?}, <redacted> }}", self.step)
     }
 }
 
@@ -672,6 +692,24 @@ mod tests {
         session.confirmed(&store, Instant::now()).unwrap();
         assert!(store.is_empty(), "nothing left in the keyring once queued");
         assert!(session.review(&store).is_err());
+    }
+
+    #[test]
+    fn answers_to_the_screen_print_no_personal_value() {
+        let store = MemoryStore::default();
+        let mut session = Session::start(&store, Instant::now()).unwrap();
+        let accepted = session.submit_nir(&store, "1 84 12 76 451 089").unwrap();
+        let mut form = identity_form();
+        form.email = "elodie.lefevre@gmial.com".into();
+        let next = session
+            .submit_identity(&store, &form, false, TODAY)
+            .unwrap();
+        assert!(next.email_suggestion.is_some(), "a suggestion to print");
+        let values = session.open_step(&store, Step::Nir, TODAY).unwrap();
+        let printed = format!("{accepted:?} {next:?} {values:?}");
+        for personal in ["84 12", "1841276451089", "gmial", "gmail", "lefevre"] {
+            assert!(!printed.contains(personal), "{personal} in {printed}");
+        }
     }
 
     #[test]
