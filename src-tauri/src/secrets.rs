@@ -180,27 +180,30 @@ pub mod session_collection {
     /// Never show an unlock prompt on a kiosk screen: a locked keyring is an error to report.
     const PROMPT_SECONDS: u64 = 0;
 
-    /// Runs `operation` on the held connection; on failure, once more on a fresh connection
-    /// (gnome-keyring restarted, D-Bus connection dropped). Every operation is idempotent.
+    /// Runs `operation` on the held connection. When the connection itself failed (D-Bus
+    /// dropped, gnome-keyring restarted and forgot our session), once more on a fresh one,
+    /// which is then kept; any other refusal (a locked keyring) is reported as it is, without
+    /// paying for a new connection. Every operation is idempotent.
     fn with_connection<T>(
         operation: impl Fn(&SecretService) -> Result<T, Error>,
     ) -> keyring::Result<T> {
+        let failed = |error| keyring::Error::PlatformFailure(Box::new(error));
         let mut held = CONNECTION
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(service) = held.as_ref() {
-            if let Ok(value) = operation(service) {
-                return Ok(value);
+            match operation(service) {
+                Ok(value) => return Ok(value),
+                Err(Error::Dbus(_) | Error::Unavailable) => {}
+                Err(error) => return Err(failed(error)),
             }
         }
-        *held = None;
         let service =
             SecretService::connect_with_max_prompt_timeout(EncryptionType::Dh, PROMPT_SECONDS)
                 .map_err(|error| keyring::Error::NoStorageAccess(Box::new(error)))?;
-        let value = operation(&service)
-            .map_err(|error| keyring::Error::PlatformFailure(Box::new(error)))?;
+        let result = operation(&service);
         *held = Some(service);
-        Ok(value)
+        result.map_err(failed)
     }
 
     /// One session entry. Items are found by service and name in every collection, so
