@@ -190,10 +190,10 @@ impl DeliveryHandle {
             }
         };
         loop {
-            // While draining a backlog, at most once a second; always once the queue is quiet.
-            status.write(&outbox, true, false).await;
             match deliver_batch(&outbox, &client, now_ms(), BATCH).await {
                 Ok(attempts) if !attempts.is_empty() => {
+                    // While a backlog drains, at most once a second; always once it is quiet.
+                    status.write(&outbox, true, false).await;
                     for attempt in attempts {
                         if let Attempt::Delivered { reference, answer } = attempt {
                             let _ = self.answers.send((reference, answer));
