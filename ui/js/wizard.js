@@ -186,8 +186,14 @@ export class Wizard {
     this.show(stepId, { values, data, fromReview });
   }
 
-  async departments() {
-    if (!this.departmentList) this.departmentList = await this.api.listDepartments();
+  /** The list, asked once: the pending call is kept, so the early build of step 5 and « Suivant » share it. */
+  departments() {
+    if (!this.departmentList) {
+      this.departmentList = this.api.listDepartments().catch((error) => {
+        this.departmentList = null;
+        throw error;
+      });
+    }
     return this.departmentList;
   }
 

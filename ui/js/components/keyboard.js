@@ -243,10 +243,7 @@ export class OnScreenKeyboard {
     const field = this.field;
     const kind = button.dataset.kind;
     if (kind === 'hide') {
-      this.dismissedFor = field;
-      const hadFocus = this.container.contains(document.activeElement);
-      this.hide();
-      if (hadFocus && field && field.isConnected) field.focus();
+      this.dismiss(field);
       return;
     }
     if (kind === 'enter') {
@@ -271,6 +268,14 @@ export class OnScreenKeyboard {
     }
   }
 
+  /** Puts the keyboard away for `field`; a key that had focus hands it back to the field. @param {HTMLInputElement|null} field */
+  dismiss(field) {
+    this.dismissedFor = field;
+    const hadFocus = this.container.contains(document.activeElement);
+    this.hide();
+    if (hadFocus && field && field.isConnected) field.focus();
+  }
+
   /**
    * « OK »: the next field of the form, or the step sent from the last one (what
    * Enter does in a field). A field marked `data-keyboard-enter="hide"` (the
@@ -280,9 +285,7 @@ export class OnScreenKeyboard {
   enter(field) {
     if (!field || !field.isConnected) return;
     if (field.dataset.keyboardEnter === 'hide' || !field.form) {
-      this.dismissedFor = field;
-      this.hide();
-      field.focus();
+      this.dismiss(field);
       return;
     }
     const fields = [...field.form.querySelectorAll(SELECTOR)]
