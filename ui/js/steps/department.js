@@ -20,7 +20,7 @@ export function fold(s) {
 }
 
 /** @param {any} caisse string or {name} */
-function caisseName(caisse) {
+export function caisseName(caisse) {
   if (!caisse) return '';
   return typeof caisse === 'string' ? caisse : caisse.name || '';
 }
@@ -105,12 +105,14 @@ export default {
       // The keyboard's « OK » puts it away here, to show the results (Enter must not send).
       dataset: { keyboard: 'azerty', keyboardEnter: 'hide' },
     });
+    const listed = [...tiles, ...overseas];
     let statusTimer = null;
     const applyFilter = () => {
       const query = fold(filterInput.value);
       let shown = 0;
-      for (const tile of [...tiles, ...overseas]) {
-        const match = !query || tile.dataset.search.split(' ').some((w) => w.startsWith(query)) || tile.dataset.search.includes(query);
+      for (const tile of listed) {
+        // A word that starts with the query is also a place that includes it.
+        const match = !query || tile.dataset.search.includes(query);
         tile.hidden = !match && !tile.querySelector('input').checked;
         if (!tile.hidden) shown += 1;
       }
@@ -128,7 +130,7 @@ export default {
       // Tab goes to the first result: a radio group is a single Tab stop, and the
       // browser would otherwise skip the results for the group's first radio.
       if (event.key === 'Tab' && !event.shiftKey && fold(filterInput.value)) {
-        const first = [...tiles, ...overseas].find((tile) => !tile.hidden);
+        const first = listed.find((tile) => !tile.hidden);
         if (first) {
           event.preventDefault();
           first.querySelector('input').focus();

@@ -5,6 +5,7 @@
 // scrollable region, an unticked checkbox, and « Valider mon inscription ».
 import { h, tx } from '../dom.js';
 import { getLanguage } from '../i18n.js';
+import { caisseName } from './department.js';
 
 /** « 1984-12-03 » → « 3 décembre 1984 » in the current language. @param {string} iso */
 export function formatDate(iso, lang = getLanguage()) {
@@ -16,11 +17,6 @@ export function formatDate(iso, lang = getLanguage()) {
   } catch {
     return `${Number(m[3])}/${m[2]}/${m[1]}`;
   }
-}
-
-function caisseName(caisse) {
-  if (!caisse) return '';
-  return typeof caisse === 'string' ? caisse : caisse.name || '';
 }
 
 export default {
