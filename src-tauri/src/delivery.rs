@@ -36,20 +36,6 @@ pub enum Attempt {
     Idle,
 }
 
-/// The outcome name kept in the statistics for a final answer.
-pub fn outcome_name(answer: &EnrolmentAnswer) -> &'static str {
-    match answer {
-        EnrolmentAnswer::Verified { .. } => "verified",
-        EnrolmentAnswer::Postal { .. } => "postal",
-        EnrolmentAnswer::AlreadyEnrolled { .. } => "alreadyEnrolled",
-        EnrolmentAnswer::Invalid { .. } => "invalid",
-        EnrolmentAnswer::IdempotencyKeyReused => "idempotencyKeyReused",
-        EnrolmentAnswer::Unauthorized => "unauthorized",
-        EnrolmentAnswer::Throttled => "throttled",
-        EnrolmentAnswer::Unavailable => "unavailable",
-    }
-}
-
 /// How long to wait before attempt number `attempts + 1`: doubling from `BACKOFF_BASE` up to
 /// `BACKOFF_MAX`, spread by ±25 % so that kiosks coming back online together do not retry in
 /// step; never sooner than the backend's `Retry-After`. `jitter` is in [0, 1).
@@ -96,7 +82,7 @@ pub async fn deliver_batch(
     for (pending, result) in due.iter().zip(results) {
         match result {
             Ok(answer) => {
-                let outcome = outcome_name(&answer);
+                let outcome = answer.outcome();
                 done.push((pending, outcome));
                 tracing::info!(reference = %pending.reference, outcome, attempts = pending.attempts + 1, "enrolment delivered");
                 attempts.push(Attempt::Delivered {

@@ -112,6 +112,20 @@ pub enum EnrolmentAnswer {
 }
 
 impl EnrolmentAnswer {
+    /// The `"outcome"` tag of this answer, for logs and statistics (no personal data).
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            EnrolmentAnswer::Verified { .. } => "verified",
+            EnrolmentAnswer::Postal { .. } => "postal",
+            EnrolmentAnswer::AlreadyEnrolled { .. } => "alreadyEnrolled",
+            EnrolmentAnswer::Invalid { .. } => "invalid",
+            EnrolmentAnswer::IdempotencyKeyReused => "idempotencyKeyReused",
+            EnrolmentAnswer::Unauthorized => "unauthorized",
+            EnrolmentAnswer::Throttled => "throttled",
+            EnrolmentAnswer::Unavailable => "unavailable",
+        }
+    }
+
     /// The HTTP status that goes with this answer (docs/contracts.md §3 table).
     pub fn http_status(&self) -> u16 {
         match self {
@@ -189,6 +203,31 @@ mod tests {
             },
             department: "44".into(),
             cgu_version: "sha256:0123456789abcdef".into(),
+        }
+    }
+
+    #[test]
+    fn the_outcome_name_is_the_serialised_tag() {
+        let reference = || "K7Q2-9DF3".to_owned();
+        for answer in [
+            EnrolmentAnswer::Verified {
+                reference: reference(),
+                masked_email: "j•••@e•••.fr".into(),
+            },
+            EnrolmentAnswer::Postal {
+                reference: reference(),
+            },
+            EnrolmentAnswer::AlreadyEnrolled {
+                reference: reference(),
+            },
+            EnrolmentAnswer::Invalid { errors: vec![] },
+            EnrolmentAnswer::IdempotencyKeyReused,
+            EnrolmentAnswer::Unauthorized,
+            EnrolmentAnswer::Throttled,
+            EnrolmentAnswer::Unavailable,
+        ] {
+            let tag = serde_json::to_value(&answer).unwrap()["outcome"].clone();
+            assert_eq!(tag, answer.outcome(), "{answer:?}");
         }
     }
 

@@ -534,10 +534,7 @@ async fn record(
     detail: Detail,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let outcome = serde_json::to_value(answer)
-        .ok()
-        .and_then(|v| v.get("outcome").and_then(|o| o.as_str()).map(str::to_owned))
-        .unwrap_or_default();
+    let outcome = answer.outcome();
     sqlx::query(
         "INSERT INTO enrolments (reference, kiosk_id, claimed_kiosk_id, idempotency_key, nir, last_name, \
          first_name, birth_date, email, phone, verification_kind, vitale_card, department, cgu_version, \

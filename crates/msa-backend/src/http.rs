@@ -182,10 +182,7 @@ async fn post_enrolment(
                 | EnrolmentAnswer::AlreadyEnrolled { reference } => reference.as_str(),
                 _ => "",
             };
-            let outcome = serde_json::to_value(&reply.answer)
-                .ok()
-                .and_then(|v| v.get("outcome").and_then(|o| o.as_str()).map(str::to_owned))
-                .unwrap_or_default();
+            let outcome = reply.answer.outcome();
             tracing::info!(
                 kiosk = %kiosk,
                 reference = %reference,
