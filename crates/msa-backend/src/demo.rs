@@ -14,8 +14,9 @@ struct DemoFile {
     person: Vec<DemoPerson>,
 }
 
-/// One insured person of the demo data.
-#[derive(Debug, Clone, Deserialize)]
+/// One insured person of the demo data. Fictional, but shaped like real personal data, so it
+/// is printed like it: `Debug` shows the case only.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoPerson {
     /// What this person demonstrates.
@@ -38,7 +39,7 @@ pub struct DemoPerson {
     pub enrolled: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoVitale {
     /// `photo` or `noPhoto`, as on the wire.
@@ -46,7 +47,7 @@ pub struct DemoVitale {
     pub serial: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoChild {
     pub first_name: String,
@@ -88,6 +89,24 @@ pub fn iso_date(date: Date) -> String {
         .unwrap_or_default()
 }
 
+impl std::fmt::Debug for DemoPerson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DemoPerson {{ case: {:?}, <redacted> }}", self.case)
+    }
+}
+
+impl std::fmt::Debug for DemoVitale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DemoVitale {{ card: {:?}, <redacted> }}", self.card)
+    }
+}
+
+impl std::fmt::Debug for DemoChild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DemoChild(<redacted>)")
+    }
+}
+
 impl DemoPerson {
     /// The 15 characters without spaces.
     pub fn nir15(&self) -> String {
@@ -97,7 +116,7 @@ impl DemoPerson {
     /// The 13-character body stored in the database (validated by the core rules).
     pub fn nir13(&self) -> anyhow::Result<String> {
         let nir = crate::rules::parse_nir_with_key(&self.nir15())
-            .with_context(|| format!("demo person {} has an invalid NIR", self.last_name))?;
+            .with_context(|| format!("demo person « {} » has an invalid NIR", self.case))?;
         Ok(nir)
     }
 }
