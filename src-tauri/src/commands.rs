@@ -80,9 +80,8 @@ pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
     if crate::updater::install_in_progress() {
         return Err(general(code::SYSTEM_UNAVAILABLE));
     }
-    if let Some(previous) = guard.take() {
-        previous.wipe(state.store.as_ref())?;
-    }
+    // A previous session is dropped (its values zero their memory); `start` sweeps the keyring.
+    guard.take();
     let session = Session::start(state.store.as_ref(), Instant::now())?;
     let step = session.step();
     *guard = Some(session);

@@ -43,7 +43,6 @@ const IDLE_TICK: Duration = Duration::from_millis(250);
 /// What every command can reach.
 pub struct AppState {
     pub config: Config,
-    pub data_dir: PathBuf,
     pub store: Arc<dyn SecretStore>,
     pub session: Mutex<Option<Session>>,
     pub outbox: Outbox,
@@ -174,11 +173,9 @@ fn run_app(config: Config) {
             tauri::async_runtime::spawn(delivery.clone().run(outbox.clone(), client, report));
 
             let webview_data = data_dir.join("webview");
-            let status_dir = data_dir.clone();
             // State first: the page may call a command as soon as the window exists.
             app.manage(AppState {
                 config: config.clone(),
-                data_dir,
                 store,
                 session: Mutex::new(None),
                 outbox,
@@ -193,7 +190,7 @@ fn run_app(config: Config) {
                 let session = state.session.lock().unwrap_or_else(|p| p.into_inner());
                 session.is_some()
             };
-            updater::start(app.handle(), feed, &config.updater, &status_dir, is_busy);
+            updater::start(app.handle(), feed, &config.updater, &data_dir, is_busy);
             tauri::async_runtime::spawn(idle_clock(app.handle().clone()));
             Ok(())
         })
