@@ -11,8 +11,8 @@
 //! rules changes the answers here, not this file.
 
 use enrol_core::{
-    parse_identity, parse_verification, BirthDate, CguVersion, DateParts, Department, IdentityForm,
-    Invalid, Nir, VerificationForm, ALL_CODES,
+    parse_identity, parse_verification, BirthDate, CguVersion, DateParts, Department, Email,
+    IdentityForm, Invalid, Nir, VerificationForm, ALL_CODES,
 };
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
@@ -163,8 +163,19 @@ fn render() -> String {
         );
     }
 
+    // The printable ASCII characters an address may hold, in its local part or its domain
+    // (the on-screen keyboard must reach each one; non-ASCII is never accepted).
+    let email_characters: String = (0x21u8..0x7f)
+        .map(char::from)
+        .filter(|c| {
+            Email::parse(&format!("a{c}b@exemple.fr")).is_ok()
+                || Email::parse(&format!("ab@a{c}b.fr")).is_ok()
+        })
+        .collect();
+
     let data = json!({
         "today": today_iso,
+        "emailCharacters": email_characters,
         "errorCodes": ALL_CODES,
         "departments": all.into_iter().map(department).collect::<Vec<_>>(),
         "cgu": cgu,

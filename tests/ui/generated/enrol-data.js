@@ -960,6 +960,17 @@ export default Object.freeze({
             "key": "error.name.tooLong"
           }
         ]
+      },
+      "[\"2690549588157\",\"Ștefănescu-Mureșan Łoś Strauß\",\"Vlăduț Søren Michał João Camões Muñoz\",\"3\",\"5\",\"1969\",\"claire+msa@orange.fr\",\"\"]": {
+        "ok": {
+          "birthDate": "1969-05-03",
+          "email": "claire+msa@orange.fr",
+          "firstName": "Vlăduț Søren Michał João Camões Muñoz",
+          "lastName": "Ștefănescu-Mureșan Łoś Strauß",
+          "maskedEmail": "c•••@o•••.fr",
+          "phone": null,
+          "suggestion": null
+        }
       }
     },
     "nir": {
@@ -1686,6 +1697,7 @@ export default Object.freeze({
       "name": "Val-d'Oise"
     }
   ],
+  "emailCharacters": "!#$%&'*+-./0123456789=?ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz{|}~",
   "errorCodes": [
     "nir.empty",
     "nir.length",
