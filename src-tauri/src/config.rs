@@ -1,6 +1,9 @@
 //! The agency's configuration file (TOML). Found by `--config PATH` or `MSA_KIOSK_CONFIG`;
 //! without either, the defaults below run the kiosk against the reference backend on loopback.
 //!
+//! Longer than 400 lines: every key's check sits with its unit test, so that a key, its
+//! message and the test of that message are read together.
+//!
 //! A bad file or value stops the start with a message that names the key and the expected form:
 //! an IT team must never find out weeks later that a typo was silently ignored.
 
