@@ -479,7 +479,10 @@ mod tests {
         assert!(worker_side.next_due(-1).await.unwrap().is_none());
         assert_eq!(outbox.revision(), queued, "reading changes nothing");
         let pending = worker_side.next_due(0).await.unwrap().unwrap();
-        worker_side.reschedule(&pending.id, 5, "timeout").await.unwrap();
+        worker_side
+            .reschedule(&pending.id, 5, "timeout")
+            .await
+            .unwrap();
         let rescheduled = outbox.revision();
         assert!(rescheduled > queued);
         let pending = worker_side.next_due(5).await.unwrap().unwrap();
