@@ -8,6 +8,8 @@ pub mod ipc;
 pub mod state;
 pub mod window;
 
+#[cfg(test)]
+mod mock_tests;
 
 use std::sync::Arc;
 
