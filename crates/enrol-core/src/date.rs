@@ -3,7 +3,6 @@
 
 use crate::error::{code, Invalid};
 use crate::field::Field;
-use crate::nir::Nir;
 use std::fmt;
 use time::{Date, Month};
 
@@ -111,18 +110,11 @@ impl fmt::Debug for BirthDate {
 impl BirthDate {
     /// Rules of [`parse_date`] on [`Field::BirthDate`], plus: today is `date.future` too
     /// (« a real past date », SPEC §2 step 3); older than [`MAX_AGE_YEARS`] →
-    /// `birthDate.implausible`. Agreement with the NIR is a cross-field rule:
-    /// [`crate::rules::birth_date_matches_nir`], or [`BirthDate::parse_for`].
+    /// `birthDate.implausible`. Agreement with the NIR is a cross-field rule, in `rules`
+    /// (`birth_date_matches_nir`, `parse_birth_date_for`).
     pub fn parse(parts: DateParts<'_>, today: Date) -> Result<Self, Invalid> {
         let date = parse_date(Field::BirthDate, parts, today)?;
         Self::from_date(date, today)
-    }
-
-    /// [`BirthDate::parse`] then the NIR agreement (`birthDate.nirMismatch`): one error at most.
-    pub fn parse_for(nir: &Nir, parts: DateParts<'_>, today: Date) -> Result<Self, Invalid> {
-        let birth = Self::parse(parts, today)?;
-        crate::rules::birth_date_matches_nir(&birth, nir)?;
-        Ok(birth)
     }
 
     /// Checks an already parsed date with the same rules (used for the wire form).

@@ -128,7 +128,7 @@ impl Enrolment {
             birth_date: iso(self.identity.birth_date.date()),
             email: self.identity.email.as_str().to_owned(),
             phone: self.identity.phone.as_ref().map(|p| p.e164().to_owned()),
-            verification: self.verification.to_wire(),
+            verification: WireVerification::from(&self.verification),
             department: self.department.code().to_owned(),
             cgu_version: self.cgu_version.as_str().to_owned(),
         }

@@ -1,7 +1,7 @@
 //! The rules that span several answers, in one place (docs/contracts.md §1 « Cross-field
 //! rules »). Called by the step parsers and again by [`crate::Enrolment::assemble`].
 
-use crate::date::{full_years_between, BirthDate};
+use crate::date::{full_years_between, BirthDate, DateParts};
 use crate::error::{code, Invalid};
 use crate::field::Field;
 use crate::nir::Nir;
@@ -30,6 +30,17 @@ pub fn birth_date_matches_nir(birth: &BirthDate, nir: &Nir) -> Result<(), Invali
             code::BIRTH_DATE_NIR_MISMATCH,
         ))
     }
+}
+
+/// [`BirthDate::parse`] then the NIR agreement (`birthDate.nirMismatch`): one error at most.
+pub fn parse_birth_date_for(
+    nir: &Nir,
+    parts: DateParts<'_>,
+    today: Date,
+) -> Result<BirthDate, Invalid> {
+    let birth = BirthDate::parse(parts, today)?;
+    birth_date_matches_nir(&birth, nir)?;
+    Ok(birth)
 }
 
 /// A child's birth date is at least [`MIN_PARENT_AGE_YEARS`] years after the person's own
@@ -71,7 +82,6 @@ pub fn check_all(nir: &Nir, birth: &BirthDate, item: &VerificationItem) -> Vec<I
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::DateParts;
     use time::macros::date;
 
     const TODAY: Date = date!(2025 - 06 - 15);

@@ -1,9 +1,8 @@
 //! The one verification item (SPEC §2 step 4; domain.md §2, §7.7–7.8).
 
-use crate::date::{iso, parse_date, BirthDate, DateParts};
+use crate::date::{parse_date, DateParts};
 use crate::error::{code, Invalid};
 use crate::field::Field;
-use crate::rules;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::Date;
@@ -246,22 +245,6 @@ impl VerificationItem {
             VerificationItem::None => String::new(),
         }
     }
-
-    /// The wire form (docs/contracts.md §3).
-    pub fn to_wire(&self) -> crate::wire::WireVerification {
-        use crate::wire::WireVerification as W;
-        match self {
-            VerificationItem::VitaleSerial(s) => W::VitaleSerial {
-                card: s.card(),
-                serial: s.digits().to_owned(),
-            },
-            VerificationItem::ChildBirthDate(d) => W::ChildBirthDate { date: iso(*d) },
-            VerificationItem::PaymentAmount(a) => W::PaymentAmount {
-                cents: i64::from(a.cents()),
-            },
-            VerificationItem::None => W::None,
-        }
-    }
 }
 
 /// The verification step as typed (IPC `submit_verification`: `{kind, value?, day?, month?,
@@ -287,40 +270,38 @@ impl fmt::Debug for VerificationForm {
     }
 }
 
-/// Parses the verification step: exactly one item (`verification.choose` when the kind is
-/// missing or unknown), collecting only the chosen one (domain.md §7.8, minimisation).
-/// The child's birth date is also checked against the person's ([`rules`]).
-pub fn parse_verification(
-    form: &VerificationForm,
-    birth_date: &BirthDate,
-    today: Date,
-) -> Result<VerificationItem, Vec<Invalid>> {
-    let value = form.value.as_deref().unwrap_or("");
-    let item = match form.kind.as_str() {
-        "vitalePhoto" => {
-            VitaleSerial::parse(CardKind::Photo, value).map(VerificationItem::VitaleSerial)
+impl VerificationItem {
+    /// Parses the chosen item of the verification step: exactly one item
+    /// (`verification.choose` when the kind is missing or unknown), collecting only the chosen
+    /// one (domain.md §7.8, minimisation). Its agreement with the person's birth date is a
+    /// cross-field rule (`rules::verification_matches_birth`); the step parser
+    /// `steps::parse_verification` applies both.
+    pub fn parse(form: &VerificationForm, today: Date) -> Result<VerificationItem, Invalid> {
+        let value = form.value.as_deref().unwrap_or("");
+        match form.kind.as_str() {
+            "vitalePhoto" => {
+                VitaleSerial::parse(CardKind::Photo, value).map(VerificationItem::VitaleSerial)
+            }
+            "vitaleNoPhoto" => {
+                VitaleSerial::parse(CardKind::NoPhoto, value).map(VerificationItem::VitaleSerial)
+            }
+            "childBirthDate" => {
+                let parts = DateParts {
+                    day: form.day.as_deref().unwrap_or(""),
+                    month: form.month.as_deref().unwrap_or(""),
+                    year: form.year.as_deref().unwrap_or(""),
+                };
+                parse_date(Field::ChildBirthDate, parts, today)
+                    .map(VerificationItem::ChildBirthDate)
+            }
+            "paymentAmount" => AmountCents::parse(value).map(VerificationItem::PaymentAmount),
+            "none" => Ok(VerificationItem::None),
+            _ => Err(Invalid::new(
+                Field::VerificationKind,
+                code::VERIFICATION_CHOOSE,
+            )),
         }
-        "vitaleNoPhoto" => {
-            VitaleSerial::parse(CardKind::NoPhoto, value).map(VerificationItem::VitaleSerial)
-        }
-        "childBirthDate" => {
-            let parts = DateParts {
-                day: form.day.as_deref().unwrap_or(""),
-                month: form.month.as_deref().unwrap_or(""),
-                year: form.year.as_deref().unwrap_or(""),
-            };
-            parse_date(Field::ChildBirthDate, parts, today).map(VerificationItem::ChildBirthDate)
-        }
-        "paymentAmount" => AmountCents::parse(value).map(VerificationItem::PaymentAmount),
-        "none" => Ok(VerificationItem::None),
-        _ => Err(Invalid::new(
-            Field::VerificationKind,
-            code::VERIFICATION_CHOOSE,
-        )),
-    };
-    let item = item.map_err(|e| vec![e])?;
-    rules::verification_matches_birth(&item, birth_date).map_err(|e| vec![e])?;
-    Ok(item)
+    }
 }
 
 #[cfg(test)]
@@ -446,15 +427,6 @@ mod tests {
         assert_eq!(c(i64::MAX), Err(code::AMOUNT_TOO_LARGE));
     }
 
-    fn parent() -> BirthDate {
-        let parts = DateParts {
-            day: "3",
-            month: "12",
-            year: "1984",
-        };
-        BirthDate::parse(parts, date!(2025 - 06 - 15)).unwrap()
-    }
-
     fn form(kind: &str, value: Option<&str>, dmy: Option<(&str, &str, &str)>) -> VerificationForm {
         VerificationForm {
             kind: kind.to_owned(),
@@ -463,71 +435,6 @@ mod tests {
             month: dmy.map(|d| d.1.to_owned()),
             year: dmy.map(|d| d.2.to_owned()),
         }
-    }
-
-    #[test]
-    fn verification_step() {
-        let today = date!(2025 - 06 - 15);
-        let run = |f: VerificationForm| parse_verification(&f, &parent(), today);
-        let codes = |f: VerificationForm| {
-            run(f)
-                .unwrap_err()
-                .iter()
-                .map(|e| e.code)
-                .collect::<Vec<_>>()
-        };
-
-        assert_eq!(
-            run(form("none", None, None)).unwrap(),
-            VerificationItem::None
-        );
-        assert_eq!(
-            run(form("vitalePhoto", Some("12345678901"), None))
-                .unwrap()
-                .kind(),
-            "vitaleSerial"
-        );
-        assert_eq!(
-            run(form("vitaleNoPhoto", Some("12345678"), None))
-                .unwrap()
-                .kind(),
-            "vitaleSerial"
-        );
-        assert_eq!(
-            run(form("paymentAmount", Some("12,30"), None)).unwrap(),
-            VerificationItem::PaymentAmount(AmountCents(1230))
-        );
-        assert_eq!(
-            run(form("childBirthDate", None, Some(("1", "5", "2010")))).unwrap(),
-            VerificationItem::ChildBirthDate(date!(2010 - 05 - 01))
-        );
-        assert_eq!(codes(form("", None, None)), [code::VERIFICATION_CHOOSE]);
-        assert_eq!(
-            codes(form("password", None, None)),
-            [code::VERIFICATION_CHOOSE]
-        );
-        assert_eq!(codes(form("vitalePhoto", None, None)), [code::VITALE_EMPTY]);
-        assert_eq!(
-            codes(form("paymentAmount", None, None)),
-            [code::AMOUNT_EMPTY]
-        );
-        assert_eq!(
-            codes(form("childBirthDate", None, None)),
-            [code::DATE_INCOMPLETE]
-        );
-        assert_eq!(
-            codes(form("childBirthDate", None, Some(("1", "5", "1990")))),
-            [code::CHILD_BIRTH_DATE_TOO_EARLY]
-        );
-        assert_eq!(
-            codes(form("childBirthDate", None, Some(("1", "5", "2030")))),
-            [code::DATE_FUTURE]
-        );
-        let e = &run(form("childBirthDate", None, Some(("31", "2", "2010")))).unwrap_err()[0];
-        assert_eq!(
-            (e.field, e.code),
-            (Some(Field::ChildBirthDate), code::DATE_INVALID)
-        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ fn demo_nirs_are_valid_and_agree_with_birth_dates() {
             p.last_name
         );
         // …and the birth date agrees with it (year, and month when 01–12).
-        let birth = enrol_core::BirthDate::parse_for(
+        let birth = enrol_core::rules::parse_birth_date_for(
             &nir,
             enrol_core::DateParts {
                 day: &p.birth_date.day().to_string(),
