@@ -24,6 +24,8 @@ pub mod code {
     pub const DATE_FUTURE: &str = "date.future";
     pub const BIRTH_DATE_IMPLAUSIBLE: &str = "birthDate.implausible";
     pub const BIRTH_DATE_NIR_MISMATCH: &str = "birthDate.nirMismatch";
+    /// The month typed as unknown (`00`) while the NIR gives a real one (issue 12).
+    pub const BIRTH_DATE_MONTH_REQUIRED: &str = "birthDate.monthRequired";
 
     pub const EMAIL_EMPTY: &str = "email.empty";
     pub const EMAIL_FORMAT: &str = "email.format";
@@ -76,6 +78,7 @@ pub const ALL_CODES: &[&str] = &[
     code::DATE_FUTURE,
     code::BIRTH_DATE_IMPLAUSIBLE,
     code::BIRTH_DATE_NIR_MISMATCH,
+    code::BIRTH_DATE_MONTH_REQUIRED,
     code::EMAIL_EMPTY,
     code::EMAIL_FORMAT,
     code::EMAIL_TOO_LONG,
@@ -184,7 +187,7 @@ mod tests {
     fn codes_are_unique_and_well_formed() {
         let unique: HashSet<_> = ALL_CODES.iter().collect();
         assert_eq!(unique.len(), ALL_CODES.len());
-        assert_eq!(ALL_CODES.len(), 38);
+        assert_eq!(ALL_CODES.len(), 39);
         for c in ALL_CODES {
             let (prefix, rest) = c.split_once('.').expect("dotted code");
             assert!(!prefix.is_empty() && !rest.is_empty());

@@ -32,6 +32,7 @@ on_both_databases!(
     mailouts_never_hold_a_password,
     admin_endpoints_need_the_admin_token,
     database_down_gives_503,
+    partly_unknown_birth_dates_are_stored_and_matched_on_known_parts,
 );
 
 async fn verified_with_each_secret_kind(kind: Kind) {
@@ -1005,4 +1006,60 @@ fn openapi_checker_rejects_wrong_answers() {
     // An undocumented status fails.
     let r = std::panic::catch_unwind(|| s.check("/v1/enrolments", "post", 500, &h, &json!({})));
     assert!(r.is_err());
+}
+
+/// Issue 12: a birth date whose day, or day and month, are unknown (`00`) goes on the wire
+/// as `1966-00-00` / `1971-05-00`, is stored as sent and matched on the parts both know.
+async fn partly_unknown_birth_dates_are_stored_and_matched_on_known_parts(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let stored = |reference: &str, date: &str| {
+        format!(
+            "SELECT COUNT(*) FROM enrolments WHERE reference = '{reference}' AND birth_date = '{date}'"
+        )
+    };
+    // NIR 1 66 20 99 112 087 (month 20), papers « 00/00/1966 », record 1966-00-00.
+    let p = person("El Amrani");
+    let b = body(&p, payment(45600));
+    assert_eq!(b["birthDate"], "1966-00-00");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "verified", "{}", a.body);
+    let reference = b["reference"].as_str().unwrap();
+    assert_eq!(h.count(&stored(reference, "1966-00-00")).await, 1);
+    assert_eq!(h.received(reference).await[0]["birthDate"], "1966-00-00");
+
+    // A full date typed from a newer paper agrees with the record's « 00/00/1966 ».
+    let mut full = body(&p, payment(45600));
+    full["birthDate"] = json!("1966-05-12");
+    let a = h.enrol(&full, &new_key()).await;
+    assert_eq!(a.outcome(), "alreadyEnrolled", "{}", a.body);
+
+    // Day unknown, month known (NIR month 25): the month is compared.
+    let q = person("Lacoste");
+    let mut other_month = body(&q, payment(250000));
+    other_month["birthDate"] = json!("1971-06-00");
+    let a = h.enrol(&other_month, &new_key()).await;
+    assert_eq!(a.outcome(), "postal", "{}", a.body);
+    let b = body(&q, payment(250000));
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "verified", "{}", a.body);
+    assert_eq!(
+        h.count(&stored(b["reference"].as_str().unwrap(), "1971-05-00"))
+            .await,
+        1
+    );
+
+    // A NIR with a real month: « 00/00 » is refused, and the code says the month is needed.
+    let d = person("Dupont");
+    let mut partial = body(&d, vitale(&d));
+    partial["birthDate"] = json!("1984-00-00");
+    let a = h.enrol(&partial, &new_key()).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert_eq!(a.codes(), ["birthDate.monthRequired"]);
+    // A day without its month is no paper's writing: refused by the schema's shape too.
+    partial["birthDate"] = json!("1984-00-03");
+    let a = h.enrol(&partial, &new_key()).await;
+    assert_eq!(a.codes(), ["date.invalid"]);
+    h.finish().await;
 }

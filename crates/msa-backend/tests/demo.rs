@@ -29,7 +29,7 @@ fn demo_nirs_are_valid_and_agree_with_birth_dates() {
             &nir,
             enrol_core::DateParts {
                 day: &p.birth_date.day().to_string(),
-                month: &(p.birth_date.month() as u8).to_string(),
+                month: &p.birth_date.month().to_string(),
                 year: &p.birth_date.year().to_string(),
             },
             time::OffsetDateTime::now_utc().date(),
@@ -57,7 +57,7 @@ fn demo_nirs_are_valid_and_agree_with_birth_dates() {
         }
         for c in &p.children {
             assert!(
-                c.birth_date > p.birth_date,
+                c.birth_date > p.birth_date.latest(),
                 "{}: child born before parent",
                 p.last_name
             );
