@@ -4,7 +4,7 @@
 
 use crate::db::{now_unix, Db};
 use crate::demo::iso_date;
-use crate::fold::fold_name;
+use crate::fold::same_name;
 use crate::password;
 use crate::rules::{self, Checked, Item};
 use crate::AppState;
@@ -266,8 +266,8 @@ impl Person {
     }
 
     fn identity_matches(&self, c: &Checked) -> bool {
-        fold_name(&self.last_name) == fold_name(&c.last_name)
-            && fold_name(&self.first_name) == fold_name(&c.first_name)
+        same_name(&self.last_name, &c.last_name)
+            && same_name(&self.first_name, &c.first_name)
             && PartialDate::parse_iso(&self.birth_date)
                 .is_some_and(|d| d.agrees_with(&c.birth_date))
     }

@@ -33,6 +33,7 @@ on_both_databases!(
     admin_endpoints_need_the_admin_token,
     database_down_gives_503,
     partly_unknown_birth_dates_are_stored_and_matched_on_known_parts,
+    names_match_after_transliteration_and_are_stored_with_plain_punctuation,
 );
 
 async fn verified_with_each_secret_kind(kind: Kind) {
@@ -1061,5 +1062,62 @@ async fn partly_unknown_birth_dates_are_stored_and_matched_on_known_parts(kind: 
     partial["birthDate"] = json!("1984-00-03");
     let a = h.enrol(&partial, &new_key()).await;
     assert_eq!(a.codes(), ["date.invalid"]);
+    h.finish().await;
+}
+
+/// Issue 12: letters that decomposition does not strip (Ł), a name typed in Cyrillic against
+/// a Latin record, and apostrophes/dashes of other kinds, stored as plain `'` and `-`.
+async fn names_match_after_transliteration_and_are_stored_with_plain_punctuation(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let stored = |reference: &str, last: &str, first: &str| {
+        format!(
+            "SELECT COUNT(*) FROM enrolments WHERE reference = '{reference}' \
+             AND last_name = '{}' AND first_name = '{}'",
+            last.replace('\'', "''"),
+            first.replace('\'', "''")
+        )
+    };
+    let cases = [
+        // (demo person, typed last name, typed first name, stored last, stored first)
+        ("WALESA", "Wałęsa", "Łukasz", "Wałęsa", "Łukasz"),
+        ("Hristov", "Христов", "Христо", "Христов", "Христо"),
+        // U+2018 and U+2013 typed; the record holds U+2019 and a plain hyphen.
+        (
+            "N’Diaye",
+            "N‘Diaye",
+            "Marie–Thérèse",
+            "N'Diaye",
+            "Marie-Thérèse",
+        ),
+    ];
+    for (who, last, first, stored_last, stored_first) in cases {
+        let p = person(who);
+        let secret = match &p.vitale {
+            Some(_) => vitale(&p),
+            None => payment(p.payments[0].cents),
+        };
+        let mut b = body(&p, secret);
+        b["lastName"] = json!(last);
+        b["firstName"] = json!(first);
+        let a = h.enrol(&b, &new_key()).await;
+        assert_eq!(a.outcome(), "verified", "{who}: {}", a.body);
+        let reference = b["reference"].as_str().unwrap();
+        assert_eq!(
+            h.count(&stored(reference, stored_last, stored_first)).await,
+            1,
+            "{who}"
+        );
+    }
+    // Enrolled now: the same person again is 409, a near name is no match (postal).
+    let p = person("Hristov");
+    let mut b = body(&p, payment(p.payments[0].cents));
+    b["lastName"] = json!("Христов");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "alreadyEnrolled", "{}", a.body);
+    b["lastName"] = json!("Христова");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "postal", "{}", a.body);
     h.finish().await;
 }
