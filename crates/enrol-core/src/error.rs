@@ -30,6 +30,8 @@ pub mod code {
     pub const EMAIL_EMPTY: &str = "email.empty";
     pub const EMAIL_FORMAT: &str = "email.format";
     pub const EMAIL_TOO_LONG: &str = "email.tooLong";
+    /// A dot at the start or end of the local part, or two in a row (RFC 5322 dot-atom).
+    pub const EMAIL_DOTS: &str = "email.dots";
 
     pub const PHONE_FORMAT: &str = "phone.format";
 
@@ -82,6 +84,7 @@ pub const ALL_CODES: &[&str] = &[
     code::EMAIL_EMPTY,
     code::EMAIL_FORMAT,
     code::EMAIL_TOO_LONG,
+    code::EMAIL_DOTS,
     code::PHONE_FORMAT,
     code::VERIFICATION_CHOOSE,
     code::VITALE_EMPTY,
@@ -187,7 +190,7 @@ mod tests {
     fn codes_are_unique_and_well_formed() {
         let unique: HashSet<_> = ALL_CODES.iter().collect();
         assert_eq!(unique.len(), ALL_CODES.len());
-        assert_eq!(ALL_CODES.len(), 39);
+        assert_eq!(ALL_CODES.len(), 40);
         for c in ALL_CODES {
             let (prefix, rest) = c.split_once('.').expect("dotted code");
             assert!(!prefix.is_empty() && !rest.is_empty());
