@@ -216,7 +216,7 @@ export default Object.freeze({
   "error.email.format": "Check the email address. It has an @, then a domain name with a dot. Example: jean.dupont@exemple.fr",
   "error.email.tooLong": "Check the email address. It has 254 characters at most.",
   "error.email.dots": "Check the dots before the @. Put a single dot between two words, never at the start or just before the @. Example: paul.martin@laposte.net",
-  "error.phone.format": "Enter a mobile number with 10 digits. Example: 06 12 34 56 78. You can also leave this field empty.",
+  "error.phone.format": "Type a mobile number with 10 digits, starting with 06 or 07. Example: 06 12 34 56 78. You can also leave this field empty.",
   "error.verification.choose": "Choose one piece of information. If you have none, choose “I have none of these”.",
   "error.vitale.empty": "Enter the serial number of your Carte Vitale.",
   "error.vitale.characters": "The serial number has only digits.",

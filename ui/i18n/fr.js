@@ -216,7 +216,7 @@ export default Object.freeze({
   "error.email.format": "Vérifiez l'adresse e-mail. Elle a un @, puis un nom de domaine avec un point. Exemple : jean.dupont@exemple.fr",
   "error.email.tooLong": "Vérifiez l'adresse e-mail. Elle a 254 caractères au plus.",
   "error.email.dots": "Vérifiez les points avant le @. Mettez un seul point entre deux mots, jamais au début ni juste avant le @. Exemple : paul.martin@laposte.net",
-  "error.phone.format": "Tapez un numéro de portable à 10 chiffres. Exemple : 06 12 34 56 78. Vous pouvez aussi laisser ce champ vide.",
+  "error.phone.format": "Tapez un numéro de portable à 10 chiffres, qui commence par 06 ou 07. Exemple : 06 12 34 56 78. Vous pouvez aussi laisser ce champ vide.",
   "error.verification.choose": "Choisissez une information. Si vous n'en avez aucune, choisissez « Je n'ai aucune de ces informations ».",
   "error.vitale.empty": "Tapez le numéro de série de votre carte Vitale.",
   "error.vitale.characters": "Le numéro de série contient seulement des chiffres.",

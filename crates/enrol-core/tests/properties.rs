@@ -166,25 +166,32 @@ proptest! {
         prop_assert_eq!(AmountCents::parse(&text).map(|a| a.cents()), Ok(cents), "{:?}", text);
     }
 
+    /// Mobiles of metropolitan France and of every overseas département, in every usual
+    /// writing. The prefixes are ranges where every subscriber number is a mobile in
+    /// libphonenumber's plan (FR 06/07, RE 0692, YT 0639 2, GP 0690, GF 0694 0, MQ 0696/0697).
     #[test]
     fn mobile_numbers_in_any_usual_form(
-        first in prop::sample::select(vec!['6', '7']),
-        rest in "[0-9]{8}",
-        form in 0usize..6,
+        (code, prefix) in prop::sample::select(vec![
+            (33, "60"), (33, "61"), (33, "62"), (33, "64"), (33, "68"), (33, "73"), (33, "79"),
+            (262, "692"), (262, "6392"), (590, "690"), (594, "6940"), (596, "696"), (596, "697"),
+        ]),
+        rest in "[0-9]{7}",
+        form in 0usize..7,
     ) {
-        let national = format!("{first}{rest}");
+        let national = format!("{prefix}{}", &rest[..9 - prefix.len()]);
         let pairs: Vec<String> = format!("0{national}").as_bytes().chunks(2)
             .map(|c| String::from_utf8_lossy(c).into_owned()).collect();
         let text = match form {
             0 => pairs.join(" "),
             1 => pairs.join("."),
             2 => pairs.concat(),
-            3 => format!("+33 {first} {}", &rest),
-            4 => format!("0033 {national}"),
-            _ => format!("+33 (0){national}"),
+            3 => format!("+{code} {} {}", &national[..1], &national[1..]),
+            4 => format!("00{code} {national}"),
+            5 => format!("+{code} (0){national}"),
+            _ => pairs.join("-"),
         };
-        let e164 = format!("+33{national}");
-        prop_assert_eq!(MobilePhone::parse(&text).map(|p| p.e164().to_owned()), Ok(e164));
+        let e164 = format!("+{code}{national}");
+        prop_assert_eq!(MobilePhone::parse(&text).map(|p| p.e164().to_owned()), Ok(e164), "{:?}", text);
     }
 
     #[test]

@@ -34,6 +34,7 @@ on_both_databases!(
     database_down_gives_503,
     partly_unknown_birth_dates_are_stored_and_matched_on_known_parts,
     names_match_after_transliteration_and_are_stored_with_plain_punctuation,
+    overseas_mobiles_are_stored_in_e164,
 );
 
 async fn verified_with_each_secret_kind(kind: Kind) {
@@ -341,6 +342,9 @@ async fn invalid_bodies_give_the_core_codes(kind: Kind) {
         ("email", json!("jean.dupont.@example.fr")),
         ("birthDate", json!("1984-00-00")),
         ("phone", json!("0123")),
+        ("phone", json!("+33693456789")),
+        ("phone", json!("+262590123456")),
+        ("phone", json!("+40712345678")),
         ("department", json!("976")),
         ("department", json!("972")),
         ("department", json!("00")),
@@ -1122,5 +1126,33 @@ async fn names_match_after_transliteration_and_are_stored_with_plain_punctuation
     b["lastName"] = json!("Христова");
     let a = h.enrol(&b, &new_key()).await;
     assert_eq!(a.outcome(), "postal", "{}", a.body);
+    h.finish().await;
+}
+
+/// Issue 12: overseas mobiles arrive in E.164 under their own calling code and are stored so;
+/// the backend re-validates them with the same metadata (a +33 number in the Réunion range
+/// is refused above, in `invalid_bodies_give_the_core_codes`).
+async fn overseas_mobiles_are_stored_in_e164(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Hoarau");
+    for phone in [
+        "+262693456789",
+        "+590690123456",
+        "+594694201234",
+        "+596696201234",
+        "+262639012345",
+    ] {
+        let mut b = body(&p, none());
+        b["phone"] = json!(phone);
+        let a = h.enrol(&b, &new_key()).await;
+        assert_eq!(a.status, 200, "{phone}: {}", a.body);
+        let reference = b["reference"].as_str().unwrap();
+        let sql = format!(
+            "SELECT COUNT(*) FROM enrolments WHERE reference = '{reference}' AND phone = '{phone}'"
+        );
+        assert_eq!(h.count(&sql).await, 1, "{phone}");
+    }
     h.finish().await;
 }
