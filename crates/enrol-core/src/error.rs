@@ -46,6 +46,8 @@ pub mod code {
 
     pub const AMOUNT_EMPTY: &str = "amount.empty";
     pub const AMOUNT_FORMAT: &str = "amount.format";
+    /// `12,345`: thousands in English writing, or three decimals in French (issue 12).
+    pub const AMOUNT_AMBIGUOUS: &str = "amount.ambiguous";
     pub const AMOUNT_ZERO: &str = "amount.zero";
     pub const AMOUNT_TOO_LARGE: &str = "amount.tooLarge";
 
@@ -94,6 +96,7 @@ pub const ALL_CODES: &[&str] = &[
     code::CHILD_BIRTH_DATE_TOO_EARLY,
     code::AMOUNT_EMPTY,
     code::AMOUNT_FORMAT,
+    code::AMOUNT_AMBIGUOUS,
     code::AMOUNT_ZERO,
     code::AMOUNT_TOO_LARGE,
     code::DEPARTMENT_EMPTY,
@@ -190,7 +193,7 @@ mod tests {
     fn codes_are_unique_and_well_formed() {
         let unique: HashSet<_> = ALL_CODES.iter().collect();
         assert_eq!(unique.len(), ALL_CODES.len());
-        assert_eq!(ALL_CODES.len(), 40);
+        assert_eq!(ALL_CODES.len(), 41);
         for c in ALL_CODES {
             let (prefix, rest) = c.split_once('.').expect("dotted code");
             assert!(!prefix.is_empty() && !rest.is_empty());

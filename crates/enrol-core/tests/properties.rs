@@ -147,12 +147,18 @@ proptest! {
         prop_assert_eq!(Enrolment::from_wire(&request, TODAY), Ok(enrolment));
     }
 
+    /// Issue 12: a random valid amount, written every accepted European way (thousands
+    /// separator, decimal mark or price-tag euro sign, currency mark), gives its cents.
     #[test]
     fn written_amounts_parse_to_their_cents(
         cents in 1u32..=9_999_999,
-        separator in prop::sample::select(vec!["", " ", "\u{a0}", "\u{202f}"]),
-        decimal in prop::sample::select(vec![",", "."]),
-        currency in prop::sample::select(vec!["", " €", "€", " EUR", " euros"]),
+        (separator, decimal) in prop::sample::select(vec![
+            ("", ","), (" ", ","), ("\u{a0}", ","), ("\u{202f}", ","), (".", ","), ("'", ","), ("’", ","),
+            ("", "."), (" ", "."), ("\u{a0}", "."), ("\u{202f}", "."), (",", "."), ("'", "."),
+            ("", "€"), (" ", "€"), (".", "€"), ("", " € "), (" ", " euros "),
+        ]),
+        currency in prop::sample::select(vec!["", " €", "€", " EUR", " euros", "€ "]),
+        one_cent_digit in any::<bool>(),
     ) {
         let euros = (cents / 100).to_string();
         let mut grouped = String::new();
@@ -162,8 +168,34 @@ proptest! {
             }
             grouped.push(c);
         }
-        let text = format!("{grouped}{decimal}{:02}{currency}", cents % 100);
-        prop_assert_eq!(AmountCents::parse(&text).map(|a| a.cents()), Ok(cents), "{:?}", text);
+        // « 12,5 » for 12,50 €: one digit of cents when the second is 0.
+        let (cents_text, expected) = if one_cent_digit && cents % 10 == 0 {
+            (format!("{}", (cents % 100) / 10), cents)
+        } else {
+            (format!("{:02}", cents % 100), cents)
+        };
+        let number = format!("{grouped}{decimal}{cents_text}");
+        let text = match (currency, decimal.contains(['€', 'e'])) {
+            // A price tag carries its euro sign already; a prefix currency is fine too.
+            ("€ ", _) => format!("€ {number}"),
+            (_, true) => number,
+            (c, false) => format!("{number}{c}"),
+        };
+        prop_assert_eq!(AmountCents::parse(&text).map(|a| a.cents()), Ok(expected), "{:?}", text);
+    }
+
+    /// Whole euros written with `.` thousands (`2.500`) and no cents.
+    #[test]
+    fn whole_amounts_with_dot_thousands(euros in 1000u32..=99_999) {
+        let text = format!("{}.{:03}", euros / 1000, euros % 1000);
+        prop_assert_eq!(AmountCents::parse(&text).map(|a| a.cents()), Ok(euros * 100), "{:?}", text);
+    }
+
+    /// A lone comma followed by three digits is ambiguous, whatever the number.
+    #[test]
+    fn comma_and_three_digits_is_ambiguous(head in 1u32..=99_999, tail in 0u32..=999) {
+        let text = format!("{head},{tail:03}");
+        prop_assert_eq!(AmountCents::parse(&text).map_err(|e| e.code), Err(enrol_core::code::AMOUNT_AMBIGUOUS));
     }
 
     /// Mobiles of metropolitan France and of every overseas département, in every usual
