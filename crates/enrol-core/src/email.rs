@@ -62,7 +62,11 @@ impl Email {
     /// hyphens, 1–63 each, not starting or ending with a hyphen; plus at least one dot in the
     /// domain (a kiosk user never means a bare host name). Trimmed; at most
     /// [`EMAIL_MAX_CHARS`] characters (`email.tooLong`); empty → `email.empty`; anything
-    /// else → `email.format`. The domain is lower-cased, the local part kept as typed.
+    /// else → `email.format`. The local part must also be an RFC 5322 `dot-atom` (§3.2.3):
+    /// no dot at its start or end and no two dots in a row (`paul..martin@`, `.paul@`,
+    /// `paul.@`) → `email.dots`, since mail systems refuse such addresses and the password
+    /// e-mail would bounce (the HTML syntax lets them through). The domain is lower-cased,
+    /// the local part kept as typed.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let invalid = |code| Invalid::new(Field::Email, code);
         let trimmed = input.trim();
@@ -76,6 +80,9 @@ impl Email {
         let domain = domain.to_ascii_lowercase();
         if !valid_local_part(local) || !valid_domain(&domain) {
             return Err(invalid(code::EMAIL_FORMAT));
+        }
+        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+            return Err(invalid(code::EMAIL_DOTS));
         }
         Ok(Email(format!("{local}@{domain}")))
     }
@@ -200,7 +207,11 @@ mod tests {
             ("a+tag@sub.domain.co.uk", "a+tag@sub.domain.co.uk"),
             ("o'neil@x-y.fr", "o'neil@x-y.fr"),
             ("x@1.2", "x@1.2"),
-            ("!#$%&'*+/=?^_`{|}~-.@a.b", "!#$%&'*+/=?^_`{|}~-.@a.b"),
+            ("!#$%&'*+/=?^_`{|}~-.x@a.b", "!#$%&'*+/=?^_`{|}~-.x@a.b"),
+            ("claire+msa@orange.fr", "claire+msa@orange.fr"),
+            ("o'brien@example.ie", "o'brien@example.ie"),
+            ("paul.martin@laposte.net", "paul.martin@laposte.net"),
+            ("p.a.u.l@laposte.net", "p.a.u.l@laposte.net"),
         ];
         for (input, expected) in cases {
             assert_eq!(parse(input), Ok(expected.to_owned()), "{input}");
@@ -231,12 +242,46 @@ mod tests {
             ("jean@exämple.fr", code::EMAIL_FORMAT),
             ("\"jean\"@example.fr", code::EMAIL_FORMAT),
             ("jean@[127.0.0.1]", code::EMAIL_FORMAT),
+            // Issue 12: RFC 5322 dot-atom.
+            ("paul..martin@laposte.net", code::EMAIL_DOTS),
+            (".paul@laposte.net", code::EMAIL_DOTS),
+            ("paul.@laposte.net", code::EMAIL_DOTS),
+            ("paul...martin@laposte.net", code::EMAIL_DOTS),
+            (".@laposte.net", code::EMAIL_DOTS),
+            // A bad domain is reported first: one fix at a time.
+            ("paul..martin@laposte", code::EMAIL_FORMAT),
         ];
         for (input, expected) in cases {
             assert_eq!(parse(input), Err(expected), "{input:?}");
         }
         let label = "a".repeat(64);
         assert_eq!(parse(&format!("x@{label}.fr")), Err(code::EMAIL_FORMAT));
+    }
+
+    proptest::proptest! {
+        /// Any local part of atoms joined by single dots is accepted; a dot added at its
+        /// start, its end or next to another dot gives email.dots.
+        #[test]
+        fn dot_atoms(
+            atoms in proptest::collection::vec("[a-z0-9+_'-]{1,8}", 1..5),
+            at in 0usize..3,
+            where_ in 0usize..3,
+        ) {
+            let local = atoms.join(".");
+            let address = format!("{local}@laposte.net");
+            proptest::prop_assert_eq!(parse(&address), Ok(address.clone()));
+            let bad = match where_ {
+                0 => format!(".{local}"),
+                1 => format!("{local}."),
+                _ => {
+                    let i = at.min(atoms.len() - 1);
+                    let mut doubled = atoms.clone();
+                    doubled[i] = format!("{}.", doubled[i]);
+                    if i + 1 == atoms.len() { format!("{}.", doubled.join(".")) } else { doubled.join(".") }
+                }
+            };
+            proptest::prop_assert_eq!(parse(&format!("{bad}@laposte.net")), Err(code::EMAIL_DOTS));
+        }
     }
 
     #[test]

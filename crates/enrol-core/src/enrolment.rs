@@ -67,11 +67,7 @@ impl Enrolment {
         let nir = keep(Nir::parse_with_key(&request.nir, &request.nir_key), e);
         let last_name = keep(PersonName::parse(Field::LastName, &request.last_name), e);
         let first_name = keep(PersonName::parse(Field::FirstName, &request.first_name), e);
-        let birth_date = keep(
-            parse_iso_date(Field::BirthDate, &request.birth_date, today)
-                .and_then(|d| BirthDate::from_date(d, today)),
-            e,
-        );
+        let birth_date = keep(BirthDate::parse_iso(&request.birth_date, today), e);
         let email = keep(Email::parse(&request.email), e);
         let phone = keep(parse_optional_phone(request.phone.as_deref()), e);
         let verification = keep(verification_from_wire(&request.verification, today), e);
@@ -128,7 +124,7 @@ impl Enrolment {
             birth_date: iso(self.identity.birth_date.date()),
             email: self.identity.email.as_str().to_owned(),
             phone: self.identity.phone.as_ref().map(|p| p.e164().to_owned()),
-            verification: self.verification.to_wire(),
+            verification: WireVerification::from(&self.verification),
             department: self.department.code().to_owned(),
             cgu_version: self.cgu_version.as_str().to_owned(),
         }

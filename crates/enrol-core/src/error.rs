@@ -24,10 +24,14 @@ pub mod code {
     pub const DATE_FUTURE: &str = "date.future";
     pub const BIRTH_DATE_IMPLAUSIBLE: &str = "birthDate.implausible";
     pub const BIRTH_DATE_NIR_MISMATCH: &str = "birthDate.nirMismatch";
+    /// The month typed as unknown (`00`) while the NIR gives a real one (issue 12).
+    pub const BIRTH_DATE_MONTH_REQUIRED: &str = "birthDate.monthRequired";
 
     pub const EMAIL_EMPTY: &str = "email.empty";
     pub const EMAIL_FORMAT: &str = "email.format";
     pub const EMAIL_TOO_LONG: &str = "email.tooLong";
+    /// A dot at the start or end of the local part, or two in a row (RFC 5322 dot-atom).
+    pub const EMAIL_DOTS: &str = "email.dots";
 
     pub const PHONE_FORMAT: &str = "phone.format";
 
@@ -42,6 +46,8 @@ pub mod code {
 
     pub const AMOUNT_EMPTY: &str = "amount.empty";
     pub const AMOUNT_FORMAT: &str = "amount.format";
+    /// `12,345`: thousands in English writing, or three decimals in French (issue 12).
+    pub const AMOUNT_AMBIGUOUS: &str = "amount.ambiguous";
     pub const AMOUNT_ZERO: &str = "amount.zero";
     pub const AMOUNT_TOO_LARGE: &str = "amount.tooLarge";
 
@@ -76,9 +82,11 @@ pub const ALL_CODES: &[&str] = &[
     code::DATE_FUTURE,
     code::BIRTH_DATE_IMPLAUSIBLE,
     code::BIRTH_DATE_NIR_MISMATCH,
+    code::BIRTH_DATE_MONTH_REQUIRED,
     code::EMAIL_EMPTY,
     code::EMAIL_FORMAT,
     code::EMAIL_TOO_LONG,
+    code::EMAIL_DOTS,
     code::PHONE_FORMAT,
     code::VERIFICATION_CHOOSE,
     code::VITALE_EMPTY,
@@ -88,6 +96,7 @@ pub const ALL_CODES: &[&str] = &[
     code::CHILD_BIRTH_DATE_TOO_EARLY,
     code::AMOUNT_EMPTY,
     code::AMOUNT_FORMAT,
+    code::AMOUNT_AMBIGUOUS,
     code::AMOUNT_ZERO,
     code::AMOUNT_TOO_LARGE,
     code::DEPARTMENT_EMPTY,
@@ -184,7 +193,7 @@ mod tests {
     fn codes_are_unique_and_well_formed() {
         let unique: HashSet<_> = ALL_CODES.iter().collect();
         assert_eq!(unique.len(), ALL_CODES.len());
-        assert_eq!(ALL_CODES.len(), 38);
+        assert_eq!(ALL_CODES.len(), 41);
         for c in ALL_CODES {
             let (prefix, rest) = c.split_once('.').expect("dotted code");
             assert!(!prefix.is_empty() && !rest.is_empty());

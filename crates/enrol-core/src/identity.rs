@@ -7,6 +7,7 @@ use crate::field::Field;
 use crate::name::PersonName;
 use crate::nir::Nir;
 use crate::phone::MobilePhone;
+use crate::rules;
 use serde::Deserialize;
 use std::fmt;
 use time::Date;
@@ -69,7 +70,7 @@ pub fn parse_identity(
         month: &form.birth_month,
         year: &form.birth_year,
     };
-    let birth_date = keep(BirthDate::parse_for(nir, parts, today), &mut errors);
+    let birth_date = keep(rules::parse_birth_date_for(nir, parts, today), &mut errors);
     let email = keep(Email::parse(&form.email), &mut errors);
     let phone = keep(parse_optional_phone(form.phone.as_deref()), &mut errors);
     match (last_name, first_name, birth_date, email, phone) {
@@ -124,7 +125,7 @@ mod tests {
     fn accepts_a_complete_form() {
         let id = parse_identity(&form(), &nir(), TODAY).unwrap();
         assert_eq!(id.last_name.as_str(), "Dupont");
-        assert_eq!(id.birth_date.date(), date!(1984 - 12 - 03));
+        assert_eq!(id.birth_date.date().full(), Some(date!(1984 - 12 - 03)));
         assert_eq!(id.phone, None);
         let with_phone = IdentityForm {
             phone: Some("06 12 34 56 78".into()),

@@ -25,6 +25,7 @@ pub mod name;
 pub mod nir;
 pub mod phone;
 pub mod rules;
+pub mod steps;
 pub mod terms;
 pub mod verification;
 pub mod wire;
@@ -39,7 +40,6 @@ pub use identity::{parse_identity, Identity, IdentityForm};
 pub use name::PersonName;
 pub use nir::Nir;
 pub use phone::MobilePhone;
+pub use steps::parse_verification;
 pub use terms::{accept_terms, CguVersion};
-pub use verification::{
-    parse_verification, AmountCents, CardKind, VerificationForm, VerificationItem, VitaleSerial,
-};
+pub use verification::{AmountCents, CardKind, VerificationForm, VerificationItem, VitaleSerial};

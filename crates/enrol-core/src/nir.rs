@@ -35,8 +35,11 @@ impl Nir {
     /// - sex digit 5, 6, 7, 8 → `nir.counsellor`, never a bare "invalid" (MIG / NNP numbers,
     ///   domain.md §1.1 « Other identifiers », §7.5); their layout differs, so this comes
     ///   before the structure checks;
-    /// - lenient structure (`nir.structure`, domain.md §1.1, §7.4): sex 1–4; month 01–12,
-    ///   20, 30–42, 50–99; birth place 01–96, 2A, 2B, 97x/98x, 99 (never 00).
+    /// - lenient structure (`nir.structure`, domain.md §1.1, §7.4): sex 1–4; month 01–12
+    ///   or 20–99; birth place 01–96, 2A, 2B, 97x/98x, 99 (never 00). INSEE gives 20 and
+    ///   30–42 / 50–99 to people whose birth month is unknown, and the national health
+    ///   insurance's own validator accepts all of 20–99: a fictitious month is never
+    ///   refused (the key already catches typos). Only 00 and 13–19 cannot exist.
     pub fn parse(input: &str) -> Result<Nir, Invalid> {
         let chars = compact(input)?;
         check_shape(&chars)?;
@@ -96,8 +99,8 @@ impl Nir {
         two_digits(self.0.as_bytes(), 1).unwrap_or(0)
     }
 
-    /// Positions 4–5 when they are a real month 01–12; `None` for 20, 30–42, 50–99
-    /// (month unknown, domain.md §1.1).
+    /// Positions 4–5 when they are a real month 01–12; `None` for 20–99 (fictitious month:
+    /// the birth month is unknown, domain.md §1.1).
     pub fn birth_month(&self) -> Option<u8> {
         two_digits(self.0.as_bytes(), 3).filter(|m| (1..=12).contains(m))
     }
@@ -191,7 +194,8 @@ fn check_meaning(body: &[u8]) -> Result<(), Invalid> {
         Some(b'5'..=b'8') => return Err(invalid(code::NIR_COUNSELLOR)),
         _ => return Err(invalid(code::NIR_STRUCTURE)),
     }
-    let month_ok = matches!(two_digits(body, 3), Some(1..=12 | 20 | 30..=42 | 50..=99));
+    // 20–99: fictitious months, given when the birth month is unknown (see `Nir::parse`).
+    let month_ok = matches!(two_digits(body, 3), Some(1..=12 | 20..=99));
     // Birth place: 2A/2B pass the shape check; among digits only 00 cannot exist. 97x/98x
     // (overseas, 2-digit commune) and 99 (abroad) are accepted as they are (domain.md §7.4).
     let place_ok = !matches!(two_digits(body, 5), Some(0));
@@ -325,10 +329,13 @@ mod tests {
     #[test]
     fn lenient_structure() {
         let month = |m: &str| code_of(&format!("184{m}76451089"));
-        for ok in ["01", "09", "12", "20", "30", "35", "42", "50", "63", "99"] {
+        for ok in [
+            "01", "09", "12", "20", "21", "25", "29", "30", "35", "42", "43", "49", "50", "63",
+            "99",
+        ] {
             assert_eq!(month(ok), "ok", "month {ok}");
         }
-        for bad in ["00", "13", "19", "21", "29", "43", "49"] {
+        for bad in ["00", "13", "15", "19"] {
             assert_eq!(month(bad), code::NIR_STRUCTURE, "month {bad}");
         }
         let place = |p: &str| code_of(&format!("18412{p}451089"));
@@ -341,6 +348,52 @@ mod tests {
         // Overseas: 3-digit département then a 2-digit commune.
         assert_eq!(code_of("1841297105089"), "ok");
         assert_eq!(code_of("1841298712089"), "ok");
+    }
+
+    /// Issue 12: a fictitious month outside INSEE's old list (25), with its printed key.
+    #[test]
+    fn fictitious_month_25_from_a_real_card() {
+        let nir = Nir::parse("2 71 25 33 204 118 71").unwrap();
+        assert_eq!(nir.birth_month(), None);
+        assert_eq!(nir.birth_year_2(), 71);
+    }
+
+    proptest::proptest! {
+        /// Every fictitious month 20–99, with any sex, year, place and order, and the right
+        /// key, is accepted and reads as « month unknown »; the same body with a wrong key
+        /// is refused as a typo.
+        #[test]
+        fn every_fictitious_month_with_its_key(
+            sex in 1u8..=4,
+            year in 0u8..=99,
+            month in 20u8..=99,
+            place in 1u8..=95,
+            rest in 0u32..=999_999,
+            wrong in 1u8..=96,
+        ) {
+            let body = format!("{sex}{year:02}{month:02}{place:02}{rest:06}");
+            let key = 97 - (body.parse::<u64>().unwrap() % 97);
+            let nir = Nir::parse(&format!("{body}{key:02}")).unwrap();
+            proptest::prop_assert_eq!(nir.birth_month(), None);
+            proptest::prop_assert_eq!(nir.key(), u8::try_from(key).unwrap());
+            let bad_key = (key + u64::from(wrong) - 1) % 97 + 1;
+            proptest::prop_assume!(bad_key != key);
+            proptest::prop_assert_eq!(
+                Nir::parse(&format!("{body}{bad_key:02}")).unwrap_err().code,
+                code::NIR_CHECKSUM
+            );
+        }
+
+        /// Months 00 and 13–19 never exist, whatever the key.
+        #[test]
+        fn impossible_months(month in proptest::sample::select(vec![0u8, 13, 14, 15, 16, 17, 18, 19])) {
+            let body = format!("184{month:02}76451089");
+            let key = 97 - (body.parse::<u64>().unwrap() % 97);
+            proptest::prop_assert_eq!(
+                Nir::parse(&format!("{body}{key:02}")).unwrap_err().code,
+                code::NIR_STRUCTURE
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The rules that span several answers, in one place (docs/contracts.md §1 « Cross-field
 //! rules »). Called by the step parsers and again by [`crate::Enrolment::assemble`].
 
-use crate::date::{full_years_between, BirthDate};
+use crate::date::{full_years_between, BirthDate, DateParts};
 use crate::error::{code, Invalid};
 use crate::field::Field;
 use crate::nir::Nir;
@@ -12,30 +12,50 @@ use time::Date;
 /// `childBirthDate.tooEarly`, « at least 12 years after the person's own birth date »).
 pub const MIN_PARENT_AGE_YEARS: i32 = 12;
 
-/// The birth date agrees with the NIR: the year's last two digits equal positions 2–3, and
-/// the month equals positions 4–5 when those are 01–12 (SPEC §2 step 3; domain.md §1.1:
-/// months 20, 30–42, 50–99 mean "unknown" and are not compared). One error,
-/// `birthDate.nirMismatch` on [`Field::BirthDate`].
+/// The birth date agrees with the NIR (SPEC §2 step 3; domain.md §1.1; issue 12), on
+/// [`Field::BirthDate`]:
+/// - the year's last two digits equal positions 2–3, else `birthDate.nirMismatch`;
+/// - when positions 4–5 are a real month (01–12), the date gives that month: an unknown
+///   month (`00`) → `birthDate.monthRequired` (the NIR holds it: the person can type it),
+///   another month → `birthDate.nirMismatch`;
+/// - a fictitious month 20–99 means « month unknown »: only the year is compared, and the
+///   day and month may be `00`. An unknown day alone is accepted with any NIR (the NIR
+///   does not encode the day).
 pub fn birth_date_matches_nir(birth: &BirthDate, nir: &Nir) -> Result<(), Invalid> {
     let date = birth.date();
-    let year_matches = date.year().rem_euclid(100) == i32::from(nir.birth_year_2());
-    let month_matches = nir
-        .birth_month()
-        .is_none_or(|m| m == u8::from(date.month()));
-    if year_matches && month_matches {
-        Ok(())
-    } else {
-        Err(Invalid::new(
-            Field::BirthDate,
-            code::BIRTH_DATE_NIR_MISMATCH,
-        ))
+    let mismatch = Invalid::new(Field::BirthDate, code::BIRTH_DATE_NIR_MISMATCH);
+    if date.year().rem_euclid(100) != i32::from(nir.birth_year_2()) {
+        return Err(mismatch);
     }
+    match nir.birth_month() {
+        None => Ok(()),
+        Some(_) if date.month() == 0 => Err(Invalid::new(
+            Field::BirthDate,
+            code::BIRTH_DATE_MONTH_REQUIRED,
+        )),
+        Some(month) if month == date.month() => Ok(()),
+        Some(_) => Err(mismatch),
+    }
+}
+
+/// [`BirthDate::parse`] then the NIR agreement (`birthDate.nirMismatch`): one error at most.
+pub fn parse_birth_date_for(
+    nir: &Nir,
+    parts: DateParts<'_>,
+    today: Date,
+) -> Result<BirthDate, Invalid> {
+    let birth = BirthDate::parse(parts, today)?;
+    birth_date_matches_nir(&birth, nir)?;
+    Ok(birth)
 }
 
 /// A child's birth date is at least [`MIN_PARENT_AGE_YEARS`] years after the person's own
 /// (SPEC §2 step 4 « after the person's own birth date »; the 12-year margin is the issue's).
+/// A parent's date with unknown parts counts from its earliest possible day, so a right
+/// answer is never refused.
 pub fn child_born_after_parent(child: Date, parent: &BirthDate) -> Result<(), Invalid> {
-    if child > parent.date() && full_years_between(parent.date(), child) >= MIN_PARENT_AGE_YEARS {
+    let parent = parent.date().earliest();
+    if child > parent && full_years_between(parent, child) >= MIN_PARENT_AGE_YEARS {
         Ok(())
     } else {
         Err(Invalid::new(
@@ -71,7 +91,6 @@ pub fn check_all(nir: &Nir, birth: &BirthDate, item: &VerificationItem) -> Vec<I
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::DateParts;
     use time::macros::date;
 
     const TODAY: Date = date!(2025 - 06 - 15);
@@ -113,6 +132,50 @@ mod tests {
         assert!(birth_date_matches_nir(&birth("5", "1", "2000"), &y2k).is_ok());
     }
 
+    /// Issue 12: NIR `1 66 20 99 112 087` (month 20: unknown), papers « 00 / 00 / 1966 ».
+    #[test]
+    fn partly_unknown_dates_with_an_unknown_nir_month() {
+        let nir = Nir::parse("1 66 20 99 112 087 34").unwrap();
+        let ok = |d, m, y| {
+            parse_birth_date_for(
+                &nir,
+                DateParts {
+                    day: d,
+                    month: m,
+                    year: y,
+                },
+                TODAY,
+            )
+        };
+        assert!(ok("00", "00", "1966").is_ok());
+        assert!(ok("00", "04", "1966").is_ok());
+        assert!(ok("12", "04", "1966").is_ok());
+        assert_eq!(
+            ok("00", "00", "1967").unwrap_err(),
+            Invalid::new(Field::BirthDate, code::BIRTH_DATE_NIR_MISMATCH)
+        );
+        // The NIR gives a real month: the person can type it, and is told where to find it.
+        let december = Nir::parse("1841276451089").unwrap();
+        let with = |d, m, y| {
+            parse_birth_date_for(
+                &december,
+                DateParts {
+                    day: d,
+                    month: m,
+                    year: y,
+                },
+                TODAY,
+            )
+            .map_err(|e| e.code)
+        };
+        assert_eq!(
+            with("00", "00", "1984"),
+            Err(code::BIRTH_DATE_MONTH_REQUIRED)
+        );
+        assert!(with("00", "12", "1984").is_ok());
+        assert_eq!(with("00", "11", "1984"), Err(code::BIRTH_DATE_NIR_MISMATCH));
+    }
+
     #[test]
     fn child_rule() {
         let parent = birth("29", "2", "1984");
@@ -121,6 +184,10 @@ mod tests {
         assert!(!ok(date!(1996 - 02 - 28)));
         assert!(!ok(date!(1990 - 01 - 01)));
         assert!(!ok(date!(1970 - 01 - 01)));
+        // A parent born « 00/00/1984 » counts from 1 January 1984.
+        let unknown = birth("00", "00", "1984");
+        assert!(child_born_after_parent(date!(1996 - 01 - 01), &unknown).is_ok());
+        assert!(child_born_after_parent(date!(1995 - 12 - 31), &unknown).is_err());
         let e = child_born_after_parent(date!(1984 - 02 - 29), &parent).unwrap_err();
         assert_eq!(e.field, Some(Field::ChildBirthDate));
         assert_eq!(e.code, code::CHILD_BIRTH_DATE_TOO_EARLY);

@@ -1,9 +1,8 @@
 //! The one verification item (SPEC §2 step 4; domain.md §2, §7.7–7.8).
 
-use crate::date::{iso, parse_date, BirthDate, DateParts};
+use crate::date::{parse_date, DateParts};
 use crate::error::{code, Invalid};
 use crate::field::Field;
-use crate::rules;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::Date;
@@ -98,12 +97,25 @@ impl fmt::Debug for AmountCents {
 }
 
 impl AmountCents {
-    /// Euros and cents as people write them (SPEC §2 step 4; domain.md §7.8, GOV.UK): `123,45`,
-    /// `123.45`, `1 234,50 €`, `123 EUR`, `123`, `1 234,5`. Thousands may be separated by a
-    /// space, a no-break space (U+00A0) or a narrow no-break space (U+202F), in groups of
-    /// three; a `,` or `.` decimal separator is followed by one or two digits. Kept as
-    /// integer cents, never a float. Empty → `amount.empty`; other shapes (signs included)
-    /// → `amount.format`; zero → `amount.zero`; above 99 999,99 → `amount.tooLarge`.
+    /// Euros and cents as people write them in Europe (SPEC §2 step 4; domain.md §7.8,
+    /// GOV.UK; issue 12). Kept as integer cents, never a float.
+    ///
+    /// - A currency mark before or after: `€`, `EUR`, `euro`, `euros` (any case).
+    /// - Cents after a `,` (`123,45`, `0,5`, `,50`), or after a `.` with one or two digits
+    ///   (`123.45`); `12,` / `12,-` / `12.-` mean no cents.
+    /// - The euro sign or word in place of the comma, as on price tags: `7€80`,
+    ///   `7 € 80`, `7 euros 80`.
+    /// - Thousands: groups of exactly three digits after a space, a no-break space
+    ///   (U+00A0), a narrow no-break space (U+202F), an apostrophe (`'` or `’`, Swiss
+    ///   writing), or the mark that is not the decimal one: `1 234,50`, `2.500,00`,
+    ///   `1,234.50`, `1'234.50`. A `.` followed by exactly three digits is a thousands
+    ///   separator (`2.500` is 2 500 €), in the European way.
+    ///
+    /// Refused: empty → `amount.empty`; a `,` followed by exactly three digits and
+    /// nothing else (`12,345`: 12 345 € in English writing, 12,345 € in French) →
+    /// `amount.ambiguous`, whose message says to write the thousands with a space and the
+    /// cents with two digits; any other shape (signs, letters, `12 34`, `1.234.56`) →
+    /// `amount.format`; zero → `amount.zero`; above 99 999,99 € → `amount.tooLarge`.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let invalid = |code| Invalid::new(Field::PaymentAmount, code);
         let trimmed = input.trim();
@@ -114,7 +126,7 @@ impl AmountCents {
             return Err(invalid(code::AMOUNT_FORMAT));
         }
         let number = strip_currency(trimmed);
-        let cents = parse_cents(number).ok_or(invalid(code::AMOUNT_FORMAT))?;
+        let cents = parse_cents(number).map_err(invalid)?;
         Self::from_cents(i64::try_from(cents).unwrap_or(i64::MAX))
     }
 
@@ -157,18 +169,73 @@ fn strip_currency(s: &str) -> &str {
     s
 }
 
-fn is_thousands_separator(c: char) -> bool {
-    matches!(c, ' ' | '\u{a0}' | '\u{202f}')
+/// Spaces and apostrophes always separate thousands; `,` or `.` only when the other one is
+/// the decimal mark (`extra`).
+fn is_thousands_separator(c: char, extra: Option<char>) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '\u{2019}') || Some(c) == extra
 }
 
-/// `1 234,5` → 123450. `None` on any other shape. Overflow-safe: the integer part is
-/// capped at 12 significant digits (far above the upper bound, which is checked after).
-fn parse_cents(s: &str) -> Option<u64> {
-    let (int_part, frac_part) = match s.find([',', '.']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
+/// The words and sign that may stand for the decimal comma on a price tag (`7€80`).
+const PRICE_TAG_MARKS: [&str; 4] = ["€", "euros", "euro", "eur"];
+
+/// The amount in cents, or the code of why not (`amount.format`, `amount.ambiguous`).
+/// Overflow-safe: the integer part is capped at 12 significant digits (far above the
+/// upper bound, which is checked after).
+fn parse_cents(s: &str) -> Result<u64, &'static str> {
+    let format = code::AMOUNT_FORMAT;
+    // Price tag: 7€80, 7 € 80, 7 euros 80.
+    let lower = s.to_ascii_lowercase();
+    for mark in PRICE_TAG_MARKS {
+        if let Some(i) = lower.find(mark) {
+            let (head, tail) = (s[..i].trim_end(), s[i + mark.len()..].trim_start());
+            // The sign is the decimal mark, so a `.` can only separate thousands.
+            let euros = whole_euros(head, Some('.')).ok_or(format)?;
+            let cents = cents_digits(tail).ok_or(format)?;
+            return total(euros, cents).ok_or(format);
+        }
+    }
+    let Some(i) = s.rfind([',', '.']) else {
+        let euros = whole_euros(s, None).ok_or(format)?;
+        return total(euros, 0).ok_or(format);
     };
-    let groups: Vec<&str> = int_part.split(is_thousands_separator).collect();
+    let (head, mark, tail) = (&s[..i], s[i..].chars().next().unwrap_or(','), &s[i + 1..]);
+    let other = if mark == ',' { '.' } else { ',' };
+    if let Some(cents) =
+        cents_digits(tail).or(matches!(tail, "" | "-" | "--" | "–" | "—").then_some(0))
+    {
+        // The decimal mark: only once, and the other mark may separate thousands.
+        let euros = if head.is_empty() {
+            Some(0)
+        } else {
+            whole_euros(head, Some(other))
+        };
+        return total(euros.ok_or(format)?, cents).ok_or(format);
+    }
+    if tail.len() == 3 && tail.bytes().all(|b| b.is_ascii_digit()) {
+        // 2.500 and 1,234,567 are thousands; a lone ,345 is either 345 thousandths or an
+        // English thousands separator: ask.
+        if mark == '.' || head.contains(',') {
+            let euros = whole_euros(s, Some(mark)).ok_or(format)?;
+            return total(euros, 0).ok_or(format);
+        }
+        return Err(code::AMOUNT_AMBIGUOUS);
+    }
+    Err(format)
+}
+
+/// One or two digits of cents: `5` is 50, `05` is 5.
+fn cents_digits(tail: &str) -> Option<u64> {
+    if !(1..=2).contains(&tail.len()) || !tail.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let value: u64 = tail.parse().ok()?;
+    Some(if tail.len() == 1 { value * 10 } else { value })
+}
+
+/// Whole euros with optional thousands separators (groups of three after the first);
+/// `extra` is the decimal mark not used as such. Saturates far above the upper bound.
+fn whole_euros(s: &str, extra: Option<char>) -> Option<u64> {
+    let groups: Vec<&str> = s.split(|c| is_thousands_separator(c, extra)).collect();
     let (first, rest) = groups.split_first()?;
     let all_digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
     if !all_digits(first) || !rest.iter().all(|g| all_digits(g) && g.len() == 3) {
@@ -180,25 +247,16 @@ fn parse_cents(s: &str) -> Option<u64> {
     let digits: String = groups.concat();
     let significant = digits.trim_start_matches('0');
     if significant.len() > 12 {
-        return Some(u64::MAX);
+        return Some(u64::MAX / 1000);
     }
-    let euros: u64 = if significant.is_empty() {
-        0
+    if significant.is_empty() {
+        Some(0)
     } else {
-        significant.parse().ok()?
-    };
-    let cents: u64 = match frac_part {
-        None => 0,
-        Some(f) if (1..=2).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()) => {
-            let value: u64 = f.parse().ok()?;
-            if f.len() == 1 {
-                value * 10
-            } else {
-                value
-            }
-        }
-        Some(_) => return None,
-    };
+        significant.parse().ok()
+    }
+}
+
+fn total(euros: u64, cents: u64) -> Option<u64> {
     euros.checked_mul(100)?.checked_add(cents)
 }
 
@@ -246,22 +304,6 @@ impl VerificationItem {
             VerificationItem::None => String::new(),
         }
     }
-
-    /// The wire form (docs/contracts.md §3).
-    pub fn to_wire(&self) -> crate::wire::WireVerification {
-        use crate::wire::WireVerification as W;
-        match self {
-            VerificationItem::VitaleSerial(s) => W::VitaleSerial {
-                card: s.card(),
-                serial: s.digits().to_owned(),
-            },
-            VerificationItem::ChildBirthDate(d) => W::ChildBirthDate { date: iso(*d) },
-            VerificationItem::PaymentAmount(a) => W::PaymentAmount {
-                cents: i64::from(a.cents()),
-            },
-            VerificationItem::None => W::None,
-        }
-    }
 }
 
 /// The verification step as typed (IPC `submit_verification`: `{kind, value?, day?, month?,
@@ -287,40 +329,38 @@ impl fmt::Debug for VerificationForm {
     }
 }
 
-/// Parses the verification step: exactly one item (`verification.choose` when the kind is
-/// missing or unknown), collecting only the chosen one (domain.md §7.8, minimisation).
-/// The child's birth date is also checked against the person's ([`rules`]).
-pub fn parse_verification(
-    form: &VerificationForm,
-    birth_date: &BirthDate,
-    today: Date,
-) -> Result<VerificationItem, Vec<Invalid>> {
-    let value = form.value.as_deref().unwrap_or("");
-    let item = match form.kind.as_str() {
-        "vitalePhoto" => {
-            VitaleSerial::parse(CardKind::Photo, value).map(VerificationItem::VitaleSerial)
+impl VerificationItem {
+    /// Parses the chosen item of the verification step: exactly one item
+    /// (`verification.choose` when the kind is missing or unknown), collecting only the chosen
+    /// one (domain.md §7.8, minimisation). Its agreement with the person's birth date is a
+    /// cross-field rule (`rules::verification_matches_birth`); the step parser
+    /// `steps::parse_verification` applies both.
+    pub fn parse(form: &VerificationForm, today: Date) -> Result<VerificationItem, Invalid> {
+        let value = form.value.as_deref().unwrap_or("");
+        match form.kind.as_str() {
+            "vitalePhoto" => {
+                VitaleSerial::parse(CardKind::Photo, value).map(VerificationItem::VitaleSerial)
+            }
+            "vitaleNoPhoto" => {
+                VitaleSerial::parse(CardKind::NoPhoto, value).map(VerificationItem::VitaleSerial)
+            }
+            "childBirthDate" => {
+                let parts = DateParts {
+                    day: form.day.as_deref().unwrap_or(""),
+                    month: form.month.as_deref().unwrap_or(""),
+                    year: form.year.as_deref().unwrap_or(""),
+                };
+                parse_date(Field::ChildBirthDate, parts, today)
+                    .map(VerificationItem::ChildBirthDate)
+            }
+            "paymentAmount" => AmountCents::parse(value).map(VerificationItem::PaymentAmount),
+            "none" => Ok(VerificationItem::None),
+            _ => Err(Invalid::new(
+                Field::VerificationKind,
+                code::VERIFICATION_CHOOSE,
+            )),
         }
-        "vitaleNoPhoto" => {
-            VitaleSerial::parse(CardKind::NoPhoto, value).map(VerificationItem::VitaleSerial)
-        }
-        "childBirthDate" => {
-            let parts = DateParts {
-                day: form.day.as_deref().unwrap_or(""),
-                month: form.month.as_deref().unwrap_or(""),
-                year: form.year.as_deref().unwrap_or(""),
-            };
-            parse_date(Field::ChildBirthDate, parts, today).map(VerificationItem::ChildBirthDate)
-        }
-        "paymentAmount" => AmountCents::parse(value).map(VerificationItem::PaymentAmount),
-        "none" => Ok(VerificationItem::None),
-        _ => Err(Invalid::new(
-            Field::VerificationKind,
-            code::VERIFICATION_CHOOSE,
-        )),
-    };
-    let item = item.map_err(|e| vec![e])?;
-    rules::verification_matches_birth(&item, birth_date).map_err(|e| vec![e])?;
-    Ok(item)
+    }
 }
 
 #[cfg(test)]
@@ -402,14 +442,38 @@ mod tests {
             ("0,00", Err(code::AMOUNT_ZERO)),
             ("100 000", Err(code::AMOUNT_TOO_LARGE)),
             ("100000,00", Err(code::AMOUNT_TOO_LARGE)),
-            ("99 999,991", Err(code::AMOUNT_FORMAT)),
+            ("99 999,991", Err(code::AMOUNT_AMBIGUOUS)),
             ("999999999999999999999999", Err(code::AMOUNT_TOO_LARGE)),
             ("-12,00", Err(code::AMOUNT_FORMAT)),
             ("+12,00", Err(code::AMOUNT_FORMAT)),
-            ("12,345", Err(code::AMOUNT_FORMAT)),
-            ("12,", Err(code::AMOUNT_FORMAT)),
-            (",50", Err(code::AMOUNT_FORMAT)),
-            ("1.234,50", Err(code::AMOUNT_FORMAT)),
+            // Issue 12: every unambiguous European writing.
+            ("2.500,00", Ok(250000)),
+            ("2.500", Ok(250000)),
+            ("1.234.567", Err(code::AMOUNT_TOO_LARGE)),
+            ("12.345,67 €", Ok(1234567)),
+            ("7€80", Ok(780)),
+            ("7 € 80", Ok(780)),
+            ("7€8", Ok(780)),
+            ("7 euros 80", Ok(780)),
+            ("1 234€50", Ok(123450)),
+            ("1.234€50", Ok(123450)),
+            ("1,234.50", Ok(123450)),
+            ("1'234.50", Ok(123450)),
+            ("1’234,50", Ok(123450)),
+            ("12,", Ok(1200)),
+            ("12,-", Ok(1200)),
+            ("12.-", Ok(1200)),
+            (",50", Ok(50)),
+            ("EUR 1.234,50", Ok(123450)),
+            ("12,345", Err(code::AMOUNT_AMBIGUOUS)),
+            ("1.234,567", Err(code::AMOUNT_AMBIGUOUS)),
+            ("1.234.56", Err(code::AMOUNT_FORMAT)),
+            ("1,234,56", Err(code::AMOUNT_FORMAT)),
+            ("1.23", Ok(123)),
+            ("1.2345", Err(code::AMOUNT_FORMAT)),
+            ("7€€80", Err(code::AMOUNT_FORMAT)),
+            ("7€805", Err(code::AMOUNT_FORMAT)),
+            ("€80", Ok(8000)),
             ("12 34", Err(code::AMOUNT_FORMAT)),
             ("1234 567", Err(code::AMOUNT_FORMAT)),
             ("1  234", Err(code::AMOUNT_FORMAT)),
@@ -417,7 +481,9 @@ mod tests {
             ("1e3", Err(code::AMOUNT_FORMAT)),
             ("NaN", Err(code::AMOUNT_FORMAT)),
             ("١٢٣", Err(code::AMOUNT_FORMAT)),
-            ("12 € 50", Err(code::AMOUNT_FORMAT)),
+            ("12 € 50", Ok(1250)),
+            ("12 € 50 €", Ok(1250)),
+            ("12,50 € 50", Err(code::AMOUNT_FORMAT)),
         ];
         for (input, expected) in cases {
             let got = AmountCents::parse(input)
@@ -446,15 +512,6 @@ mod tests {
         assert_eq!(c(i64::MAX), Err(code::AMOUNT_TOO_LARGE));
     }
 
-    fn parent() -> BirthDate {
-        let parts = DateParts {
-            day: "3",
-            month: "12",
-            year: "1984",
-        };
-        BirthDate::parse(parts, date!(2025 - 06 - 15)).unwrap()
-    }
-
     fn form(kind: &str, value: Option<&str>, dmy: Option<(&str, &str, &str)>) -> VerificationForm {
         VerificationForm {
             kind: kind.to_owned(),
@@ -463,71 +520,6 @@ mod tests {
             month: dmy.map(|d| d.1.to_owned()),
             year: dmy.map(|d| d.2.to_owned()),
         }
-    }
-
-    #[test]
-    fn verification_step() {
-        let today = date!(2025 - 06 - 15);
-        let run = |f: VerificationForm| parse_verification(&f, &parent(), today);
-        let codes = |f: VerificationForm| {
-            run(f)
-                .unwrap_err()
-                .iter()
-                .map(|e| e.code)
-                .collect::<Vec<_>>()
-        };
-
-        assert_eq!(
-            run(form("none", None, None)).unwrap(),
-            VerificationItem::None
-        );
-        assert_eq!(
-            run(form("vitalePhoto", Some("12345678901"), None))
-                .unwrap()
-                .kind(),
-            "vitaleSerial"
-        );
-        assert_eq!(
-            run(form("vitaleNoPhoto", Some("12345678"), None))
-                .unwrap()
-                .kind(),
-            "vitaleSerial"
-        );
-        assert_eq!(
-            run(form("paymentAmount", Some("12,30"), None)).unwrap(),
-            VerificationItem::PaymentAmount(AmountCents(1230))
-        );
-        assert_eq!(
-            run(form("childBirthDate", None, Some(("1", "5", "2010")))).unwrap(),
-            VerificationItem::ChildBirthDate(date!(2010 - 05 - 01))
-        );
-        assert_eq!(codes(form("", None, None)), [code::VERIFICATION_CHOOSE]);
-        assert_eq!(
-            codes(form("password", None, None)),
-            [code::VERIFICATION_CHOOSE]
-        );
-        assert_eq!(codes(form("vitalePhoto", None, None)), [code::VITALE_EMPTY]);
-        assert_eq!(
-            codes(form("paymentAmount", None, None)),
-            [code::AMOUNT_EMPTY]
-        );
-        assert_eq!(
-            codes(form("childBirthDate", None, None)),
-            [code::DATE_INCOMPLETE]
-        );
-        assert_eq!(
-            codes(form("childBirthDate", None, Some(("1", "5", "1990")))),
-            [code::CHILD_BIRTH_DATE_TOO_EARLY]
-        );
-        assert_eq!(
-            codes(form("childBirthDate", None, Some(("1", "5", "2030")))),
-            [code::DATE_FUTURE]
-        );
-        let e = &run(form("childBirthDate", None, Some(("31", "2", "2010")))).unwrap_err()[0];
-        assert_eq!(
-            (e.field, e.code),
-            (Some(Field::ChildBirthDate), code::DATE_INVALID)
-        );
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! deserialise any body and then re-validate it with the same rules
 //! ([`crate::Enrolment::from_wire`]). The kiosk is trusted on neither side.
 
+use crate::date::iso;
 use crate::error::Invalid;
-use crate::verification::CardKind;
+use crate::verification::{CardKind, VerificationItem};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -74,6 +75,25 @@ impl WireVerification {
             WireVerification::ChildBirthDate { .. } => "childBirthDate",
             WireVerification::PaymentAmount { .. } => "paymentAmount",
             WireVerification::None => "none",
+        }
+    }
+}
+
+impl From<&VerificationItem> for WireVerification {
+    /// The wire form of a parsed item (docs/contracts.md §3).
+    fn from(item: &VerificationItem) -> Self {
+        match item {
+            VerificationItem::VitaleSerial(s) => WireVerification::VitaleSerial {
+                card: s.card(),
+                serial: s.digits().to_owned(),
+            },
+            VerificationItem::ChildBirthDate(d) => {
+                WireVerification::ChildBirthDate { date: iso(*d) }
+            }
+            VerificationItem::PaymentAmount(a) => WireVerification::PaymentAmount {
+                cents: i64::from(a.cents()),
+            },
+            VerificationItem::None => WireVerification::None,
         }
     }
 }

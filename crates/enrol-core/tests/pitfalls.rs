@@ -44,7 +44,7 @@ fn pitfall_3_key_range_and_corsica_maths() {
     assert_eq!(Nir::parse("289042B342163").unwrap().key(), 20);
 }
 
-/// §7.4: lenient structure (month 20, 30–42, 50–99; places 20, 91–96, 97x/98x, 99).
+/// §7.4: lenient structure (months 20–99, issue 12; places 20, 91–96, 97x/98x, 99).
 #[test]
 fn pitfall_4_lenient_structure() {
     for ok in [

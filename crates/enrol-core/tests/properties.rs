@@ -147,12 +147,18 @@ proptest! {
         prop_assert_eq!(Enrolment::from_wire(&request, TODAY), Ok(enrolment));
     }
 
+    /// Issue 12: a random valid amount, written every accepted European way (thousands
+    /// separator, decimal mark or price-tag euro sign, currency mark), gives its cents.
     #[test]
     fn written_amounts_parse_to_their_cents(
         cents in 1u32..=9_999_999,
-        separator in prop::sample::select(vec!["", " ", "\u{a0}", "\u{202f}"]),
-        decimal in prop::sample::select(vec![",", "."]),
-        currency in prop::sample::select(vec!["", " €", "€", " EUR", " euros"]),
+        (separator, decimal) in prop::sample::select(vec![
+            ("", ","), (" ", ","), ("\u{a0}", ","), ("\u{202f}", ","), (".", ","), ("'", ","), ("’", ","),
+            ("", "."), (" ", "."), ("\u{a0}", "."), ("\u{202f}", "."), (",", "."), ("'", "."),
+            ("", "€"), (" ", "€"), (".", "€"), ("", " € "), (" ", " euros "),
+        ]),
+        currency in prop::sample::select(vec!["", " €", "€", " EUR", " euros", "€ "]),
+        one_cent_digit in any::<bool>(),
     ) {
         let euros = (cents / 100).to_string();
         let mut grouped = String::new();
@@ -162,29 +168,62 @@ proptest! {
             }
             grouped.push(c);
         }
-        let text = format!("{grouped}{decimal}{:02}{currency}", cents % 100);
-        prop_assert_eq!(AmountCents::parse(&text).map(|a| a.cents()), Ok(cents), "{:?}", text);
+        // « 12,5 » for 12,50 €: one digit of cents when the second is 0.
+        let (cents_text, expected) = if one_cent_digit && cents % 10 == 0 {
+            (format!("{}", (cents % 100) / 10), cents)
+        } else {
+            (format!("{:02}", cents % 100), cents)
+        };
+        let number = format!("{grouped}{decimal}{cents_text}");
+        let text = match (currency, decimal.contains(['€', 'e'])) {
+            // A price tag carries its euro sign already; a prefix currency is fine too.
+            ("€ ", _) => format!("€ {number}"),
+            (_, true) => number,
+            (c, false) => format!("{number}{c}"),
+        };
+        prop_assert_eq!(AmountCents::parse(&text).map(|a| a.cents()), Ok(expected), "{:?}", text);
     }
 
+    /// Whole euros written with `.` thousands (`2.500`) and no cents.
+    #[test]
+    fn whole_amounts_with_dot_thousands(euros in 1000u32..=99_999) {
+        let text = format!("{}.{:03}", euros / 1000, euros % 1000);
+        prop_assert_eq!(AmountCents::parse(&text).map(|a| a.cents()), Ok(euros * 100), "{:?}", text);
+    }
+
+    /// A lone comma followed by three digits is ambiguous, whatever the number.
+    #[test]
+    fn comma_and_three_digits_is_ambiguous(head in 1u32..=99_999, tail in 0u32..=999) {
+        let text = format!("{head},{tail:03}");
+        prop_assert_eq!(AmountCents::parse(&text).map_err(|e| e.code), Err(enrol_core::code::AMOUNT_AMBIGUOUS));
+    }
+
+    /// Mobiles of metropolitan France and of every overseas département, in every usual
+    /// writing. The prefixes are ranges where every subscriber number is a mobile in
+    /// libphonenumber's plan (FR 06/07, RE 0692, YT 0639 2, GP 0690, GF 0694 0, MQ 0696/0697).
     #[test]
     fn mobile_numbers_in_any_usual_form(
-        first in prop::sample::select(vec!['6', '7']),
-        rest in "[0-9]{8}",
-        form in 0usize..6,
+        (code, prefix) in prop::sample::select(vec![
+            (33, "60"), (33, "61"), (33, "62"), (33, "64"), (33, "68"), (33, "73"), (33, "79"),
+            (262, "692"), (262, "6392"), (590, "690"), (594, "6940"), (596, "696"), (596, "697"),
+        ]),
+        rest in "[0-9]{7}",
+        form in 0usize..7,
     ) {
-        let national = format!("{first}{rest}");
+        let national = format!("{prefix}{}", &rest[..9 - prefix.len()]);
         let pairs: Vec<String> = format!("0{national}").as_bytes().chunks(2)
             .map(|c| String::from_utf8_lossy(c).into_owned()).collect();
         let text = match form {
             0 => pairs.join(" "),
             1 => pairs.join("."),
             2 => pairs.concat(),
-            3 => format!("+33 {first} {}", &rest),
-            4 => format!("0033 {national}"),
-            _ => format!("+33 (0){national}"),
+            3 => format!("+{code} {} {}", &national[..1], &national[1..]),
+            4 => format!("00{code} {national}"),
+            5 => format!("+{code} (0){national}"),
+            _ => pairs.join("-"),
         };
-        let e164 = format!("+33{national}");
-        prop_assert_eq!(MobilePhone::parse(&text).map(|p| p.e164().to_owned()), Ok(e164));
+        let e164 = format!("+{code}{national}");
+        prop_assert_eq!(MobilePhone::parse(&text).map(|p| p.e164().to_owned()), Ok(e164), "{:?}", text);
     }
 
     #[test]
@@ -194,7 +233,7 @@ proptest! {
         let (day, month) = if pad { (format!("{d:02}"), format!("{m:02}")) } else { (d.to_string(), m.to_string()) };
         let year = date.year().to_string();
         let parts = DateParts { day: &day, month: &month, year: &year };
-        prop_assert_eq!(BirthDate::parse(parts, TODAY).map(|b| b.date()), Ok(date));
+        prop_assert_eq!(BirthDate::parse(parts, TODAY).map(|b| b.date().full()), Ok(Some(date)));
     }
 }
 

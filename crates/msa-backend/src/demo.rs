@@ -2,6 +2,7 @@
 
 use crate::db::{now_unix, Db};
 use anyhow::Context;
+use enrol_core::date::PartialDate;
 use serde::Deserialize;
 use time::Date;
 
@@ -25,8 +26,9 @@ pub struct DemoPerson {
     pub nir: String,
     pub last_name: String,
     pub first_name: String,
-    #[serde(with = "iso_date")]
-    pub birth_date: Date,
+    /// `YYYY-MM-DD`, with `00` for a part unknown to the registers (`1966-00-00`).
+    #[serde(with = "partial_date")]
+    pub birth_date: PartialDate,
     pub email: Option<String>,
     pub department: String,
     pub address: String,
@@ -71,6 +73,17 @@ mod iso_date {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let text = String::deserialize(d)?;
         super::parse_iso_date(&text).ok_or_else(|| serde::de::Error::custom("expected YYYY-MM-DD"))
+    }
+}
+
+mod partial_date {
+    use enrol_core::date::PartialDate;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PartialDate, D::Error> {
+        let text = String::deserialize(d)?;
+        PartialDate::parse_iso(&text)
+            .ok_or_else(|| serde::de::Error::custom("expected YYYY-MM-DD, 00 for unknown parts"))
     }
 }
 
@@ -148,7 +161,7 @@ pub async fn seed(db: &Db, today: Date) -> anyhow::Result<usize> {
         .bind(&nir)
         .bind(&p.last_name)
         .bind(&p.first_name)
-        .bind(iso_date(p.birth_date))
+        .bind(enrol_core::date::iso(p.birth_date))
         .bind(p.email.clone())
         .bind(card)
         .bind(serial)
@@ -267,7 +280,8 @@ pub fn render_markdown() -> anyhow::Result<String> {
          How to read the table:\n\n\
          - **NIR**: type the 13 characters at the kiosk (the last 2 digits are the key, optional).\n\
          - Names are compared without accents, case, hyphens, apostrophes or spaces: \
-         `OEUVRAY D ARC` matches `Œuvray-D'Arc`. The birth date must be exact.\n\
+         `OEUVRAY D ARC` matches `Œuvray-D'Arc`. The birth date must be exact, except the parts \
+         written `00` (unknown) on either side, which are not compared.\n\
          - The provisional password goes to the **e-mail on file** shown here, never to the one \
          typed at the kiosk: type that one so the confirmation screen shows the same masked address.\n\
          - Payment amounts must have been paid in the last 6 months (dates follow the clock).\n\
@@ -288,7 +302,7 @@ pub fn render_markdown() -> anyhow::Result<String> {
             &nir15[13..],
             p.first_name,
             p.last_name.to_uppercase(),
-            iso_date(p.birth_date),
+            enrol_core::date::iso(p.birth_date),
             p.email.as_deref().unwrap_or("— (none)"),
             secrets(p),
             expected(p),

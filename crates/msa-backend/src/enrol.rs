@@ -3,11 +3,12 @@
 //! account, the mail-out and the stored answer commit together or not at all.
 
 use crate::db::{now_unix, Db};
-use crate::demo::{iso_date, parse_iso_date};
-use crate::fold::fold_name;
+use crate::demo::iso_date;
+use crate::fold::same_name;
 use crate::password;
 use crate::rules::{self, Checked, Item};
 use crate::AppState;
+use enrol_core::date::PartialDate;
 use enrol_core::wire::{EnrolmentAnswer, EnrolmentRequest};
 use enrol_core::{code, Field, Invalid};
 use sqlx::any::AnyRow;
@@ -265,9 +266,10 @@ impl Person {
     }
 
     fn identity_matches(&self, c: &Checked) -> bool {
-        fold_name(&self.last_name) == fold_name(&c.last_name)
-            && fold_name(&self.first_name) == fold_name(&c.first_name)
-            && parse_iso_date(&self.birth_date) == Some(c.birth_date)
+        same_name(&self.last_name, &c.last_name)
+            && same_name(&self.first_name, &c.first_name)
+            && PartialDate::parse_iso(&self.birth_date)
+                .is_some_and(|d| d.agrees_with(&c.birth_date))
     }
 }
 
@@ -548,7 +550,7 @@ async fn record(
     .bind(&c.nir)
     .bind(&c.last_name)
     .bind(&c.first_name)
-    .bind(iso_date(c.birth_date))
+    .bind(enrol_core::date::iso(c.birth_date))
     .bind(&c.email)
     .bind(c.phone.clone())
     .bind(c.item.kind())

@@ -1,6 +1,7 @@
 //! The bridge to the core rules (`enrol-core`): the backend re-validates every request
 //! with exactly the kiosk's parsers (`Enrolment::from_wire`), then works on plain values.
 
+use enrol_core::date::PartialDate;
 use enrol_core::wire::EnrolmentRequest;
 use enrol_core::{code, CardKind, Email, Enrolment, Invalid, Nir, VerificationItem};
 use std::fmt;
@@ -14,7 +15,8 @@ pub struct Checked {
     pub nir: String,
     pub last_name: String,
     pub first_name: String,
-    pub birth_date: Date,
+    /// Day, or day and month, may be unknown (`1966-00-00` on the wire).
+    pub birth_date: PartialDate,
     pub email: String,
     /// E.164.
     pub phone: Option<String>,

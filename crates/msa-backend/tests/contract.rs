@@ -32,6 +32,9 @@ on_both_databases!(
     mailouts_never_hold_a_password,
     admin_endpoints_need_the_admin_token,
     database_down_gives_503,
+    partly_unknown_birth_dates_are_stored_and_matched_on_known_parts,
+    names_match_after_transliteration_and_are_stored_with_plain_punctuation,
+    overseas_mobiles_are_stored_in_e164,
 );
 
 async fn verified_with_each_secret_kind(kind: Kind) {
@@ -335,7 +338,13 @@ async fn invalid_bodies_give_the_core_codes(kind: Kind) {
         ("birthDate", json!("1985-12-03")),
         ("birthDate", json!("1984-02-30")),
         ("email", json!("jean.dupont@")),
+        ("email", json!("jean..dupont@example.fr")),
+        ("email", json!("jean.dupont.@example.fr")),
+        ("birthDate", json!("1984-00-00")),
         ("phone", json!("0123")),
+        ("phone", json!("+33693456789")),
+        ("phone", json!("+262590123456")),
+        ("phone", json!("+40712345678")),
         ("department", json!("976")),
         ("department", json!("972")),
         ("department", json!("00")),
@@ -1005,4 +1014,145 @@ fn openapi_checker_rejects_wrong_answers() {
     // An undocumented status fails.
     let r = std::panic::catch_unwind(|| s.check("/v1/enrolments", "post", 500, &h, &json!({})));
     assert!(r.is_err());
+}
+
+/// Issue 12: a birth date whose day, or day and month, are unknown (`00`) goes on the wire
+/// as `1966-00-00` / `1971-05-00`, is stored as sent and matched on the parts both know.
+async fn partly_unknown_birth_dates_are_stored_and_matched_on_known_parts(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let stored = |reference: &str, date: &str| {
+        format!(
+            "SELECT COUNT(*) FROM enrolments WHERE reference = '{reference}' AND birth_date = '{date}'"
+        )
+    };
+    // NIR 1 66 20 99 112 087 (month 20), papers « 00/00/1966 », record 1966-00-00.
+    let p = person("El Amrani");
+    let b = body(&p, payment(45600));
+    assert_eq!(b["birthDate"], "1966-00-00");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "verified", "{}", a.body);
+    let reference = b["reference"].as_str().unwrap();
+    assert_eq!(h.count(&stored(reference, "1966-00-00")).await, 1);
+    assert_eq!(h.received(reference).await[0]["birthDate"], "1966-00-00");
+
+    // A full date typed from a newer paper agrees with the record's « 00/00/1966 ».
+    let mut full = body(&p, payment(45600));
+    full["birthDate"] = json!("1966-05-12");
+    let a = h.enrol(&full, &new_key()).await;
+    assert_eq!(a.outcome(), "alreadyEnrolled", "{}", a.body);
+
+    // Day unknown, month known (NIR month 25): the month is compared.
+    let q = person("Lacoste");
+    let mut other_month = body(&q, payment(250000));
+    other_month["birthDate"] = json!("1971-06-00");
+    let a = h.enrol(&other_month, &new_key()).await;
+    assert_eq!(a.outcome(), "postal", "{}", a.body);
+    let b = body(&q, payment(250000));
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "verified", "{}", a.body);
+    assert_eq!(
+        h.count(&stored(b["reference"].as_str().unwrap(), "1971-05-00"))
+            .await,
+        1
+    );
+
+    // A NIR with a real month: « 00/00 » is refused, and the code says the month is needed.
+    let d = person("Dupont");
+    let mut partial = body(&d, vitale(&d));
+    partial["birthDate"] = json!("1984-00-00");
+    let a = h.enrol(&partial, &new_key()).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert_eq!(a.codes(), ["birthDate.monthRequired"]);
+    // A day without its month is no paper's writing: refused by the schema's shape too.
+    partial["birthDate"] = json!("1984-00-03");
+    let a = h.enrol(&partial, &new_key()).await;
+    assert_eq!(a.codes(), ["date.invalid"]);
+    h.finish().await;
+}
+
+/// Issue 12: letters that decomposition does not strip (Ł), a name typed in Cyrillic against
+/// a Latin record, and apostrophes/dashes of other kinds, stored as plain `'` and `-`.
+async fn names_match_after_transliteration_and_are_stored_with_plain_punctuation(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let stored = |reference: &str, last: &str, first: &str| {
+        format!(
+            "SELECT COUNT(*) FROM enrolments WHERE reference = '{reference}' \
+             AND last_name = '{}' AND first_name = '{}'",
+            last.replace('\'', "''"),
+            first.replace('\'', "''")
+        )
+    };
+    let cases = [
+        // (demo person, typed last name, typed first name, stored last, stored first)
+        ("WALESA", "Wałęsa", "Łukasz", "Wałęsa", "Łukasz"),
+        ("Hristov", "Христов", "Христо", "Христов", "Христо"),
+        // U+2018 and U+2013 typed; the record holds U+2019 and a plain hyphen.
+        (
+            "N’Diaye",
+            "N‘Diaye",
+            "Marie–Thérèse",
+            "N'Diaye",
+            "Marie-Thérèse",
+        ),
+    ];
+    for (who, last, first, stored_last, stored_first) in cases {
+        let p = person(who);
+        let secret = match &p.vitale {
+            Some(_) => vitale(&p),
+            None => payment(p.payments[0].cents),
+        };
+        let mut b = body(&p, secret);
+        b["lastName"] = json!(last);
+        b["firstName"] = json!(first);
+        let a = h.enrol(&b, &new_key()).await;
+        assert_eq!(a.outcome(), "verified", "{who}: {}", a.body);
+        let reference = b["reference"].as_str().unwrap();
+        assert_eq!(
+            h.count(&stored(reference, stored_last, stored_first)).await,
+            1,
+            "{who}"
+        );
+    }
+    // Enrolled now: the same person again is 409, a near name is no match (postal).
+    let p = person("Hristov");
+    let mut b = body(&p, payment(p.payments[0].cents));
+    b["lastName"] = json!("Христов");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "alreadyEnrolled", "{}", a.body);
+    b["lastName"] = json!("Христова");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.outcome(), "postal", "{}", a.body);
+    h.finish().await;
+}
+
+/// Issue 12: overseas mobiles arrive in E.164 under their own calling code and are stored so;
+/// the backend re-validates them with the same metadata (a +33 number in the Réunion range
+/// is refused above, in `invalid_bodies_give_the_core_codes`).
+async fn overseas_mobiles_are_stored_in_e164(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Hoarau");
+    for phone in [
+        "+262693456789",
+        "+590690123456",
+        "+594694201234",
+        "+596696201234",
+        "+262639012345",
+    ] {
+        let mut b = body(&p, none());
+        b["phone"] = json!(phone);
+        let a = h.enrol(&b, &new_key()).await;
+        assert_eq!(a.status, 200, "{phone}: {}", a.body);
+        let reference = b["reference"].as_str().unwrap();
+        let sql = format!(
+            "SELECT COUNT(*) FROM enrolments WHERE reference = '{reference}' AND phone = '{phone}'"
+        );
+        assert_eq!(h.count(&sql).await, 1, "{phone}");
+    }
+    h.finish().await;
 }

@@ -25,11 +25,11 @@ fn demo_nirs_are_valid_and_agree_with_birth_dates() {
             p.last_name
         );
         // …and the birth date agrees with it (year, and month when 01–12).
-        let birth = enrol_core::BirthDate::parse_for(
+        let birth = enrol_core::rules::parse_birth_date_for(
             &nir,
             enrol_core::DateParts {
                 day: &p.birth_date.day().to_string(),
-                month: &(p.birth_date.month() as u8).to_string(),
+                month: &p.birth_date.month().to_string(),
                 year: &p.birth_date.year().to_string(),
             },
             time::OffsetDateTime::now_utc().date(),
@@ -57,7 +57,7 @@ fn demo_nirs_are_valid_and_agree_with_birth_dates() {
         }
         for c in &p.children {
             assert!(
-                c.birth_date > p.birth_date,
+                c.birth_date > p.birth_date.latest(),
                 "{}: child born before parent",
                 p.last_name
             );

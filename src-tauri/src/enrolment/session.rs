@@ -306,7 +306,7 @@ impl Session {
                         "lastName": identity.last_name.as_str(),
                         "firstName": identity.first_name.as_str(),
                         "birthDay": birth.day().to_string(),
-                        "birthMonth": u8::from(birth.month()).to_string(),
+                        "birthMonth": birth.month().to_string(),
                         "birthYear": birth.year().to_string(),
                         "email": identity.email.as_str(),
                         "phone": identity.phone.as_ref().map(national_display),

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use msa_backend::demo::{iso_date, DemoPerson};
+use msa_backend::demo::DemoPerson;
 use msa_backend::{Config, RunningServer, TEST_ADMIN_TOKEN, TEST_KIOSK_TOKEN};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -406,7 +406,7 @@ pub fn body(p: &DemoPerson, verification: Value) -> Value {
         "nirKey": &nir15[13..],
         "lastName": p.last_name,
         "firstName": p.first_name,
-        "birthDate": iso_date(p.birth_date),
+        "birthDate": enrol_core::date::iso(p.birth_date),
         "email": p.email.clone().unwrap_or_else(|| "guy.lambert@example.fr".into()),
         "phone": "+33612345678",
         "verification": verification,
