@@ -412,6 +412,23 @@ mod tests {
     }
 
     #[test]
+    fn console_cookies_are_secure_except_plain_http_on_loopback() {
+        let mut c = Config::new("127.0.0.1:8787".parse().unwrap(), "sqlite://x.db");
+        assert!(!c.console_secure_cookies());
+        c.tls = Some(TlsFiles {
+            cert: "c.pem".into(),
+            key: "k.pem".into(),
+        });
+        assert!(c.console_secure_cookies());
+        c.listen = "0.0.0.0:8443".parse().unwrap();
+        assert!(c.console_secure_cookies());
+        c.tls = None;
+        c.listen = "127.0.0.1:8787".parse().unwrap();
+        c.console.secure_cookies = Some(true);
+        assert!(c.console_secure_cookies());
+    }
+
+    #[test]
     fn debug_hides_secrets() {
         let mut c = Config::for_tests("postgres://msa:pw-in-url@localhost/db");
         c.kiosk_tokens = parse_kiosk_tokens("k:tok-en-secret").unwrap();

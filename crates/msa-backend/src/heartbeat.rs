@@ -236,51 +236,45 @@ pub async fn record(
     .fetch_optional(&mut *tx)
     .await?;
     let mut incidents: Vec<(i64, &str, String, Option<String>)> = Vec::new();
-    match &previous {
-        None => incidents.push((
-            now,
-            "event",
-            "firstHeartbeat".into(),
-            Some(hb.version.clone()),
-        )),
+    let before: String = match &previous {
+        None => {
+            incidents.push((
+                now,
+                "event",
+                "firstHeartbeat".into(),
+                Some(hb.version.clone()),
+            ));
+            String::new()
+        }
         Some(row) => {
             let received_at: i64 = row.try_get("received_at")?;
             let version: String = row.try_get("version")?;
             let crashes: i64 = row.try_get("crashes_recovered")?;
-            let before: String = row.try_get("conditions")?;
             let silent = i64::try_from(silent_after.as_secs()).unwrap_or(i64::MAX);
             if now - received_at > silent {
                 incidents.push((received_at + silent, "start", "silent".into(), None));
-                incidents.push((
-                    now,
-                    "end",
-                    "silent".into(),
-                    Some((now - received_at).to_string()),
-                ));
+                let gap = (now - received_at).to_string();
+                incidents.push((now, "end", "silent".into(), Some(gap)));
             }
             if version != hb.version {
                 incidents.push((now, "event", "version".into(), Some(hb.version.clone())));
             }
             if hb.crashes_recovered > crashes {
-                let more = hb.crashes_recovered - crashes;
-                incidents.push((
-                    now,
-                    "event",
-                    "crashRecovered".into(),
-                    Some(more.to_string()),
-                ));
+                let more = (hb.crashes_recovered - crashes).to_string();
+                incidents.push((now, "event", "crashRecovered".into(), Some(more)));
             }
-            let before: Vec<&str> = before.split_whitespace().collect();
-            for gone in before
-                .iter()
-                .filter(|c| !conditions.iter().any(|n| n == *c))
-            {
-                incidents.push((now, "end", (*gone).to_owned(), None));
-            }
-            for new in conditions.iter().filter(|c| !before.contains(&c.as_str())) {
-                incidents.push((now, "start", new.clone(), None));
-            }
+            row.try_get("conditions")?
         }
+    };
+    let before: Vec<&str> = before.split_whitespace().collect();
+    for gone in before
+        .iter()
+        .filter(|c| !conditions.iter().any(|n| n == *c))
+    {
+        incidents.push((now, "end", (*gone).to_owned(), None));
+    }
+    for new in conditions.iter().filter(|c| !before.contains(&c.as_str())) {
+        incidents.push((now, "start", new.clone(), None));
     }
     sqlx::query(
         "INSERT INTO kiosk_heartbeats (kiosk_id, received_at, version, queue_size, \

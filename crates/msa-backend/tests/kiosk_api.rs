@@ -259,7 +259,11 @@ async fn the_server_refuses_exactly_what_the_schema_refuses(kind: Kind) {
     }
     assert!(refused >= 20, "most cases are refusals ({refused})");
     // Nothing of the canaries reached a table.
-    let dump = table_text(&h, &["kiosk_heartbeats", "kiosk_incidents"]).await;
+    let dump = table_text(
+        h.server().state.db.pool(),
+        &["kiosk_heartbeats", "kiosk_incidents"],
+    )
+    .await;
     assert!(
         dump.contains("printer=none") && dump.contains("code=firstHeartbeat"),
         "{dump}"
@@ -289,36 +293,6 @@ async fn the_server_refuses_exactly_what_the_schema_refuses(kind: Kind) {
         assert_eq!(body, json!({"outcome": "invalid", "field": null}));
     }
     h.finish().await;
-}
-
-/// Every column of `tables`, as text, for canary searches.
-pub async fn table_text(h: &Harness, tables: &[&str]) -> String {
-    use sqlx::{Column, Row, TypeInfo, ValueRef};
-    let mut out = String::new();
-    for t in tables {
-        let rows = sqlx::query(&format!("SELECT * FROM {t}"))
-            .fetch_all(h.server().state.db.pool())
-            .await
-            .unwrap();
-        for row in rows {
-            for (i, col) in row.columns().iter().enumerate() {
-                let raw = row.try_get_raw(i).unwrap();
-                if raw.is_null() {
-                    continue;
-                }
-                let text = match raw.type_info().name() {
-                    "TEXT" | "VARCHAR" => row.try_get::<String, _>(i).unwrap(),
-                    _ => row
-                        .try_get::<i64, _>(i)
-                        .map(|n| n.to_string())
-                        .or_else(|_| row.try_get::<String, _>(i))
-                        .unwrap_or_else(|e| panic!("{t}.{}: {e}", col.name())),
-                };
-                out.push_str(&format!("{}={text}\n", col.name()));
-            }
-        }
-    }
-    out
 }
 
 async fn a_kiosk_speaks_only_for_itself(kind: Kind) {
@@ -406,6 +380,17 @@ async fn incidents_follow_the_changes_of_state(kind: Kind) {
             inc("end", "unavailable.backendMisconfigured", None),
             inc("end", "printer.paperOut", None),
             inc("start", "queueOld", None),
+        ]
+    );
+    // A kiosk whose first heartbeat already says something is wrong.
+    let other = KioskClient::new(&h.base, NANTES_2);
+    assert_eq!(other.heartbeat(&down).await.status, 200);
+    assert_eq!(
+        incidents(&h, NANTES_2.0).await,
+        vec![
+            inc("event", "firstHeartbeat", Some("0.1.0")),
+            inc("start", "printer.paperOut", None),
+            inc("start", "unavailable.backendMisconfigured", None),
         ]
     );
     h.finish().await;

@@ -84,7 +84,7 @@ pub fn heartbeat(step: Option<i64>) -> Value {
     })
 }
 
-pub fn client() -> reqwest::Client {
+pub fn plain_client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(20))
         .redirect(reqwest::redirect::Policy::none())
@@ -107,7 +107,7 @@ impl KioskClient {
             base: base.to_owned(),
             id: id.to_owned(),
             token: token.to_owned(),
-            client: client(),
+            client: plain_client(),
         }
     }
 
@@ -234,7 +234,7 @@ impl ConsoleClient {
     pub fn new(base: &str) -> ConsoleClient {
         ConsoleClient {
             base: base.to_owned(),
-            client: client(),
+            client: plain_client(),
             cookies: HashMap::new(),
         }
     }
@@ -323,4 +323,34 @@ impl ConsoleClient {
         )
         .await
     }
+}
+
+/// Every column of `tables`, as text, for canary searches.
+pub async fn table_text(pool: &sqlx::AnyPool, tables: &[&str]) -> String {
+    use sqlx::{Column, Row, TypeInfo, ValueRef};
+    let mut out = String::new();
+    for t in tables {
+        let rows = sqlx::query(&format!("SELECT * FROM {t}"))
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        for row in rows {
+            for (i, col) in row.columns().iter().enumerate() {
+                let raw = row.try_get_raw(i).unwrap();
+                if raw.is_null() {
+                    continue;
+                }
+                let text = match raw.type_info().name() {
+                    "TEXT" | "VARCHAR" => row.try_get::<String, _>(i).unwrap(),
+                    _ => row
+                        .try_get::<i64, _>(i)
+                        .map(|n| n.to_string())
+                        .or_else(|_| row.try_get::<String, _>(i))
+                        .unwrap_or_else(|e| panic!("{t}.{}: {e}", col.name())),
+                };
+                out.push_str(&format!("{}={text}\n", col.name()));
+            }
+        }
+    }
+    out
 }
