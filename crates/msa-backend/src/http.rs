@@ -30,6 +30,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/fault", put(admin_fault))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .merge(crate::kiosk_api::router())
+        .merge(crate::console::router())
         .layer(middleware::from_fn(access_log))
         .with_state(state)
 }

@@ -8,6 +8,7 @@
 //! - [`app`]: the bare router over an [`AppState`].
 
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod demo;
 pub mod enrol;
