@@ -28,6 +28,16 @@ const PINS: &[(&str, i64, &str)] = &[
         1,
         "e6d1b72266bee26c7b16a88f77d1c712256f28136a3e4a985b96767379c8b7c9bf4516c495ff1593fb61345e9734fee0",
     ),
+    (
+        "crates/msa-backend/migrations/sqlite",
+        4,
+        "c594c681f60cd787a6da59e80751c1dfaec97bfef54c9856cc75295dfb9ac0ff64043461dd302e97a483300a93d0d543",
+    ),
+    (
+        "crates/msa-backend/migrations/postgres",
+        4,
+        "0a56cc679801b0a62c24ccce97c7eae8411673e2b80bcf3af8ca7094e03e48ffb852e05d0110f05133b354c31bbcc438",
+    ),
 ];
 
 const FOLDERS: &[&str] = &[

@@ -38,9 +38,15 @@ const RUN_PACKAGES: &[&str] = &[
     "nodejs",
     "npm",
 ];
-/// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks,
-/// PostgreSQL for the backend's second database.
-const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver", "chromium", "postgresql"];
+/// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks and,
+/// with its WebDriver, for the agency console's browser test, PostgreSQL for the backend's second
+/// database.
+const TEST_PACKAGES: &[&str] = &[
+    "webkit2gtk-driver",
+    "chromium",
+    "chromium-driver",
+    "postgresql",
+];
 
 const BACKEND_PORT: u16 = 8787;
 const DEV_KIOSK_TOKEN: &str = "dev-kiosk-token-change-me";

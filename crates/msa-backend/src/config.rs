@@ -35,6 +35,8 @@ pub struct Config {
     pub seed_demo: bool,
     /// `Retry-After` seconds sent with 503 `unavailable`.
     pub retry_after_unavailable_secs: u64,
+    /// The agency console (`/console/`) and the kiosks' heartbeats.
+    pub console: ConsoleConfig,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             fault_injection: false,
             seed_demo: true,
             retry_after_unavailable_secs: 10,
+            console: ConsoleConfig::default(),
         }
     }
 
@@ -66,6 +69,7 @@ impl Config {
         config.kiosk_tokens = vec![KioskToken {
             id: crate::TEST_KIOSK_ID.to_owned(),
             token: Secret::new(crate::TEST_KIOSK_TOKEN),
+            agency: None,
         }];
         config.argon2 = Argon2Cost::for_tests();
         config.fault_injection = true;
@@ -83,6 +87,50 @@ impl Config {
         }
         Ok(())
     }
+
+    /// Whether the console's cookies carry `Secure`: always, except for plain HTTP on
+    /// loopback (a browser does not send a `Secure` cookie back over `http://127.0.0.1`),
+    /// unless [`ConsoleConfig::secure_cookies`] says otherwise (a TLS proxy on loopback).
+    pub fn console_secure_cookies(&self) -> bool {
+        self.console
+            .secure_cookies
+            .unwrap_or(self.tls.is_some() || !self.listen.ip().is_loopback())
+    }
+}
+
+/// The agency console's settings (issue 17).
+#[derive(Clone, Debug)]
+pub struct ConsoleConfig {
+    /// A kiosk whose last heartbeat is older than this is shown « silencieuse ».
+    pub silent_after: Duration,
+    /// A queue whose oldest enrolment is older than this puts the kiosk « à surveiller ».
+    pub queue_attention_after: Duration,
+    /// Failed logins in a row that lock a staff account (OWASP ASVS 2.2.1).
+    pub lockout_failures: u32,
+    /// How long a locked account stays locked (`msa-backend staff unlock` ends it sooner).
+    pub lockout_duration: Duration,
+    /// A console session ends this long after the login, whatever happens.
+    pub session_lifetime: Duration,
+    /// How often the console's page asks for fresh tables.
+    pub refresh_every: Duration,
+    /// Force the cookies' `Secure` attribute on or off; `None`: see
+    /// [`Config::console_secure_cookies`].
+    pub secure_cookies: Option<bool>,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            // Kiosks send a heartbeat every minute: five missed ones is a silence.
+            silent_after: Duration::from_secs(5 * 60),
+            queue_attention_after: Duration::from_secs(30 * 60),
+            lockout_failures: 5,
+            lockout_duration: Duration::from_secs(15 * 60),
+            session_lifetime: Duration::from_secs(12 * 3600),
+            refresh_every: Duration::from_secs(2),
+            secure_cookies: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -96,9 +144,12 @@ pub struct TlsFiles {
 pub struct KioskToken {
     pub id: String,
     pub token: Secret,
+    /// The agency the kiosk stands in (`id@agency:token`), for the console.
+    pub agency: Option<String>,
 }
 
-/// Parse `id:token,id2:token2` (`MSA_BACKEND_KIOSK_TOKENS`).
+/// Parse `id:token,id2@agency:token2` (`MSA_BACKEND_KIOSK_TOKENS`); `@agency` puts the kiosk
+/// in that agency (created if missing; `msa-backend agency add` names it).
 pub fn parse_kiosk_tokens(list: &str) -> anyhow::Result<Vec<KioskToken>> {
     let mut tokens = Vec::new();
     for (i, pair) in list.split(',').map(str::trim).enumerate() {
@@ -109,6 +160,13 @@ pub fn parse_kiosk_tokens(list: &str) -> anyhow::Result<Vec<KioskToken>> {
             bail!("kiosk token #{} is not of the form id:token", i + 1);
         };
         let (id, token) = (id.trim(), token.trim());
+        let (id, agency) = match id.split_once('@') {
+            Some((id, agency)) => {
+                check_name("agency id", agency)?;
+                (id, Some(agency.to_owned()))
+            }
+            None => (id, None),
+        };
         check_kiosk_id(id)?;
         if token.is_empty() {
             bail!("kiosk token for {id:?} is empty");
@@ -116,6 +174,7 @@ pub fn parse_kiosk_tokens(list: &str) -> anyhow::Result<Vec<KioskToken>> {
         tokens.push(KioskToken {
             id: id.to_owned(),
             token: Secret::new(token),
+            agency,
         });
     }
     Ok(tokens)
@@ -123,13 +182,19 @@ pub fn parse_kiosk_tokens(list: &str) -> anyhow::Result<Vec<KioskToken>> {
 
 /// Kiosk ids are short printable names (`agence-44-01`): they appear in logs.
 pub fn check_kiosk_id(id: &str) -> anyhow::Result<()> {
+    check_name("kiosk id", id)
+}
+
+/// Ids of kiosks, agencies and caisses: 1 to 64 characters among `A-Z a-z 0-9 - _ .`, so that
+/// they can be logged, put in a URL path and shown without escaping surprises.
+pub fn check_name(what: &str, id: &str) -> anyhow::Result<()> {
     let ok = !id.is_empty()
         && id.len() <= 64
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !ok {
-        bail!("kiosk id {id:?} must be 1 to 64 characters among A-Z a-z 0-9 - _ .");
+        bail!("{what} {id:?} must be 1 to 64 characters among A-Z a-z 0-9 - _ .");
     }
     Ok(())
 }
@@ -287,6 +352,11 @@ mod tests {
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].id, "a");
         assert_eq!(t[1].token.expose(), "two");
+        assert_eq!(t[0].agency, None);
+        let t = parse_kiosk_tokens("agence-44-01@nantes:tok").unwrap();
+        assert_eq!(t[0].id, "agence-44-01");
+        assert_eq!(t[0].agency.as_deref(), Some("nantes"));
+        assert!(parse_kiosk_tokens("k@bad agency:tok").is_err());
         assert!(parse_kiosk_tokens("nocolon").is_err());
         assert!(parse_kiosk_tokens("a:").is_err());
         assert!(parse_kiosk_tokens("bad id:x").is_err());
@@ -339,6 +409,23 @@ mod tests {
         });
         assert!(c.check_transport().is_ok());
         assert!(parse_listen("localhost:8787").unwrap().ip().is_loopback());
+    }
+
+    #[test]
+    fn console_cookies_are_secure_except_plain_http_on_loopback() {
+        let mut c = Config::new("127.0.0.1:8787".parse().unwrap(), "sqlite://x.db");
+        assert!(!c.console_secure_cookies());
+        c.tls = Some(TlsFiles {
+            cert: "c.pem".into(),
+            key: "k.pem".into(),
+        });
+        assert!(c.console_secure_cookies());
+        c.listen = "0.0.0.0:8443".parse().unwrap();
+        assert!(c.console_secure_cookies());
+        c.tls = None;
+        c.listen = "127.0.0.1:8787".parse().unwrap();
+        c.console.secure_cookies = Some(true);
+        assert!(c.console_secure_cookies());
     }
 
     #[test]

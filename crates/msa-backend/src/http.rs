@@ -29,6 +29,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/enrolments", get(admin_enrolments))
         .route("/admin/fault", put(admin_fault))
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .merge(crate::kiosk_api::router())
+        .merge(crate::console::router())
         .layer(middleware::from_fn(access_log))
         .with_state(state)
 }
@@ -76,7 +78,7 @@ fn unavailable(state: &AppState) -> Response {
     )
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();

@@ -8,16 +8,21 @@
 //! - [`app`]: the bare router over an [`AppState`].
 
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod demo;
 pub mod enrol;
 mod fold;
+pub mod heartbeat;
+pub mod helpcalls;
 pub mod http;
+pub mod kiosk_api;
 pub mod mailouts;
 mod password;
 mod ratelimit;
 pub mod rules;
 pub mod secret;
+pub mod staff;
 
 pub use config::{Config, Fault};
 pub use db::Db;
@@ -72,6 +77,9 @@ impl AppState {
         }
         for k in &config.kiosk_tokens {
             register_kiosk(&db, &k.id, k.token.expose()).await?;
+            if let Some(agency) = &k.agency {
+                staff::set_kiosk_agency(&db, &k.id, agency).await?;
+            }
         }
         Ok(Arc::new(AppState {
             db,

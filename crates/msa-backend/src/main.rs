@@ -29,9 +29,18 @@ enum Command {
         /// Kiosk id, e.g. agence-44-01.
         #[arg(long)]
         id: String,
+        /// The agency the kiosk stands in, for the console (see `agency add`).
+        #[arg(long)]
+        agency: Option<String>,
         #[command(flatten)]
         db: DbArg,
     },
+    /// Agencies, the caisse each belongs to, and their names in the console.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
+    /// The console's staff accounts (argon2id password hashes).
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Print the mail-out table (e-mails and letters "sent"), recipients masked.
     Mailouts {
         #[command(flatten)]
@@ -39,6 +48,69 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AgencyCommand {
+    /// Create an agency, or change its caisse or name.
+    Add {
+        /// Agency id, e.g. nantes (A-Z a-z 0-9 - _ .).
+        #[arg(long)]
+        id: String,
+        /// The caisse it belongs to, e.g. msa-loire-atlantique-vendee: staff of that caisse see it.
+        #[arg(long)]
+        caisse: String,
+        /// Its name in the console, e.g. "Nantes".
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum StaffCommand {
+    /// Create a staff account, or give an existing one a new scope, role and password (which
+    /// also unlocks it and ends its sessions). The password is read from standard input
+    /// (first line, at least 12 characters).
+    Add {
+        /// The login, e.g. marie.durand (a-z 0-9 . _ - @).
+        #[arg(long)]
+        login: String,
+        /// Sees the kiosks of this agency.
+        #[arg(long, conflicts_with = "caisse", required_unless_present = "caisse")]
+        agency: Option<String>,
+        /// Sees the kiosks of every agency of this caisse.
+        #[arg(long)]
+        caisse: Option<String>,
+        /// agent (sees and closes help calls) or observer (sees only).
+        #[arg(long, default_value = "agent")]
+        role: String,
+        /// argon2id cost, as for `serve --argon2`.
+        #[arg(long, env = "MSA_BACKEND_ARGON2", default_value = "19456,2,1")]
+        argon2: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Unlock an account locked after failed logins.
+    Unlock {
+        #[arg(long)]
+        login: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Remove an account and end its sessions.
+    Remove {
+        #[arg(long)]
+        login: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// List the accounts: login, scope, role, locked.
+    List {
+        #[command(flatten)]
+        db: DbArg,
     },
 }
 
@@ -87,6 +159,13 @@ struct ServeArgs {
     /// Do not seed the demo insured persons.
     #[arg(long, env = "MSA_BACKEND_NO_DEMO")]
     no_demo: bool,
+    /// Console: a kiosk without a heartbeat for this many minutes is shown « silencieuse ».
+    #[arg(long, env = "MSA_BACKEND_CONSOLE_SILENT_MINUTES", default_value_t = 5)]
+    console_silent_minutes: u64,
+    /// Console: set `Secure` on its cookies even for plain HTTP on loopback (behind a TLS
+    /// proxy on the same machine).
+    #[arg(long, env = "MSA_BACKEND_CONSOLE_SECURE_COOKIES")]
+    console_secure_cookies: bool,
 }
 
 fn parse_argon2(text: &str) -> anyhow::Result<Argon2Cost> {
@@ -133,6 +212,14 @@ fn serve_config(args: ServeArgs) -> anyhow::Result<Config> {
     config.fault = config::parse_fault(&args.fault).context("--fault / MSA_BACKEND_FAULT")?;
     config.fault_injection = args.fault_injection || config.fault.is_some();
     config.seed_demo = !args.no_demo;
+    if args.console_silent_minutes == 0 {
+        bail!("--console-silent-minutes must be at least 1");
+    }
+    config.console.silent_after =
+        std::time::Duration::from_secs(args.console_silent_minutes.saturating_mul(60));
+    if args.console_secure_cookies {
+        config.console.secure_cookies = Some(true);
+    }
     config.check_transport()?;
     Ok(config)
 }
@@ -159,24 +246,47 @@ async fn main() -> anyhow::Result<()> {
             }
             msa_backend::serve(config).await
         }
-        Command::AddKiosk { id, db } => {
+        Command::AddKiosk { id, agency, db } => {
             init_tracing("warn");
             config::check_kiosk_id(&id)?;
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .context("cannot read the token from standard input")?;
-            let token = Secret::new(line.trim());
-            line.clear();
+            if let Some(agency) = &agency {
+                config::check_name("agency id", agency)?;
+            }
+            let token = read_secret_line("token")?;
+            let token = Secret::new(token.expose().trim());
             if token.expose().chars().count() < 16 {
                 bail!("the kiosk token must be at least 16 characters (read from standard input)");
             }
             let db = msa_backend::Db::connect(&db.database).await?;
             msa_backend::register_kiosk(&db, &id, token.expose()).await?;
+            if let Some(agency) = &agency {
+                msa_backend::staff::set_kiosk_agency(&db, &id, agency).await?;
+            }
             db.close().await;
-            println!("kiosk {id} registered (token stored as its SHA-256)");
+            match agency {
+                Some(agency) => println!(
+                    "kiosk {id} registered in agency {agency} (token stored as its SHA-256)"
+                ),
+                None => println!("kiosk {id} registered (token stored as its SHA-256)"),
+            }
             Ok(())
+        }
+        Command::Agency(AgencyCommand::Add {
+            id,
+            caisse,
+            name,
+            db,
+        }) => {
+            init_tracing("warn");
+            let db = msa_backend::Db::connect(&db.database).await?;
+            msa_backend::staff::add_agency(&db, &id, &caisse, &name).await?;
+            db.close().await;
+            println!("agency {id} saved (caisse {caisse})");
+            Ok(())
+        }
+        Command::Staff(command) => {
+            init_tracing("warn");
+            staff_command(command).await
         }
         Command::Mailouts { db, json } => {
             init_tracing("warn");
@@ -187,6 +297,88 @@ async fn main() -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
                 print!("{}", msa_backend::mailouts::render_table(&list));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The first line of standard input, as a secret (`what` names it in the error).
+fn read_secret_line(what: &str) -> anyhow::Result<Secret> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .with_context(|| format!("cannot read the {what} from standard input"))?;
+    let secret = Secret::new(line.trim_end_matches(['\r', '\n']));
+    zeroize::Zeroize::zeroize(&mut line);
+    Ok(secret)
+}
+
+async fn staff_command(command: StaffCommand) -> anyhow::Result<()> {
+    use msa_backend::staff::{self, Role, Scope};
+    match command {
+        StaffCommand::Add {
+            login,
+            agency,
+            caisse,
+            role,
+            argon2,
+            db,
+        } => {
+            let role: Role = role.parse()?;
+            let scope = match (agency, caisse) {
+                (Some(agency), None) => Scope::Agency(agency),
+                (None, Some(caisse)) => Scope::Caisse(caisse),
+                _ => bail!("give --agency or --caisse"),
+            };
+            let cost = parse_argon2(&argon2).context("--argon2")?;
+            let password = read_secret_line("password")?;
+            let db = msa_backend::Db::connect(&db.database).await?;
+            let done = staff::add_staff(&db, &login, &password, &scope, role, cost).await;
+            db.close().await;
+            done?;
+            println!(
+                "staff account saved: {} ({} {}, {}); password stored as an argon2id hash",
+                staff::normalise_login(&login).unwrap_or_default(),
+                scope.kind(),
+                scope.id(),
+                role.as_str()
+            );
+            Ok(())
+        }
+        StaffCommand::Unlock { login, db } => {
+            let db = msa_backend::Db::connect(&db.database).await?;
+            let found = staff::unlock(&db, &login).await;
+            db.close().await;
+            if !found? {
+                bail!("no staff account {login:?}");
+            }
+            println!("staff account unlocked");
+            Ok(())
+        }
+        StaffCommand::Remove { login, db } => {
+            let db = msa_backend::Db::connect(&db.database).await?;
+            let found = staff::remove(&db, &login).await;
+            db.close().await;
+            if !found? {
+                bail!("no staff account {login:?}");
+            }
+            println!("staff account removed");
+            Ok(())
+        }
+        StaffCommand::List { db } => {
+            let db = msa_backend::Db::connect(&db.database).await?;
+            let list = staff::list(&db).await;
+            db.close().await;
+            for line in list? {
+                println!(
+                    "{}\t{}\t{}{}",
+                    line.login,
+                    line.scope,
+                    line.role,
+                    if line.locked { "\tlocked" } else { "" }
+                );
             }
             Ok(())
         }
