@@ -14,6 +14,7 @@ use tauri::State;
 use uuid::Uuid;
 
 use crate::delivery::{now_ms, DeliveryHandle};
+use crate::receipt;
 use crate::session::{
     DepartmentView, Next, NirAccepted, Refusal, Review, Session, Step, StepValues,
 };
@@ -82,6 +83,11 @@ pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
     }
     // A previous session is dropped (its values zero their memory); `start` sweeps the keyring.
     guard.take();
+    state
+        .receipt
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
     let session = Session::start(state.store.as_ref(), Instant::now())?;
     let step = session.step();
     *guard = Some(session);
@@ -92,6 +98,11 @@ pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
 #[tauri::command]
 pub async fn cancel_session(app: tauri::AppHandle, state: State<'_, AppState>) -> Answer<()> {
     let previous = lock(&state).take();
+    state
+        .receipt
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
     crate::window::clear_browsing_data(&app);
     if let Some(session) = previous {
         session.wipe(state.store.as_ref())?;
@@ -237,6 +248,9 @@ pub struct Confirmation {
     reference: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     masked_email: Option<String>,
+    /// The caisse's msa.fr site, and its QR code as a `data:image/svg+xml` URL (receipt::qr).
+    login_url: String,
+    qr_code: String,
 }
 
 /// « Valider mon inscription »: queue durably first, then wait briefly for the MSA's answer.
@@ -250,7 +264,7 @@ pub async fn submit_enrolment(
     let idempotency_key = Uuid::new_v4();
     let answers = state.delivery.subscribe();
     let versions = state.cgu.versions();
-    let request = with_session(&state, |session| {
+    let (request, caisse) = with_session(&state, |session| {
         let enrolment = session.assemble(
             state.store.as_ref(),
             accept_terms.unwrap_or(false),
@@ -258,7 +272,10 @@ pub async fn submit_enrolment(
             &versions,
             today(),
         )?;
-        Ok(enrolment.to_wire(&reference, &state.config.kiosk_id))
+        Ok((
+            enrolment.to_wire(&reference, &state.config.kiosk_id),
+            enrolment.department().caisse(),
+        ))
     })?;
     // Durable before anything is confirmed on screen.
     if let Err(error) = state
@@ -277,7 +294,80 @@ pub async fn submit_enrolment(
     state.delivery.wake();
     let answer =
         DeliveryHandle::answer_for(answers, &reference, state.config.backend.submit_wait).await;
-    Ok(confirmation(reference, answer))
+    let mut confirmation = confirmation(reference, answer);
+    confirmation.login_url = receipt::login_url(caisse);
+    confirmation.qr_code = receipt::qr::svg_data_url(&confirmation.login_url, 240)
+        .ok_or_else(|| general(code::SYSTEM_INTERNAL))?;
+    *state.receipt.lock().unwrap_or_else(|p| p.into_inner()) =
+        receipt_of(&state, &confirmation, caisse);
+    Ok(confirmation)
+}
+
+/// The receipt of a confirmation: its reference, outcome and time, the kiosk's agency and the
+/// caisse. Nothing else is within reach here (see receipt/mod.rs).
+fn receipt_of(
+    state: &AppState,
+    confirmation: &Confirmation,
+    caisse: &'static enrol_core::Caisse,
+) -> Option<receipt::Receipt> {
+    let department = state
+        .config
+        .agency_department
+        .as_deref()
+        .and_then(|code| Department::parse(code).ok())
+        .map(|d| format!("{} ({})", d.name(), d.code()));
+    Some(receipt::Receipt::new(
+        receipt::Reference::parse(&confirmation.reference)?,
+        receipt::Outcome::from_word(confirmation.outcome)?,
+        time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+        receipt::Agency {
+            kiosk_id: state.config.kiosk_id.clone(),
+            department,
+        },
+        caisse,
+    ))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Printed {
+    printed: bool,
+}
+
+/// « Imprimer mon reçu » (or step 7 itself in `auto` mode): prints the confirmed enrolment's
+/// receipt. Only on the confirmation screen; any failure is `system.unavailable`, and the
+/// screen tells the person to note the reference instead.
+#[tauri::command]
+pub async fn print_receipt(state: State<'_, AppState>, lang: Option<String>) -> Answer<Printed> {
+    with_session(&state, |session| {
+        if session.step() == Step::Confirmation {
+            Ok(())
+        } else {
+            Err(vec![Invalid::general(code::SESSION_OUT_OF_ORDER)])
+        }
+    })?;
+    let Some(printing) = state.printing.clone() else {
+        return Err(general(code::SYSTEM_UNAVAILABLE));
+    };
+    let receipt = state
+        .receipt
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .ok_or_else(|| general(code::SESSION_OUT_OF_ORDER))?;
+    match printing
+        .print(&receipt, receipt::Lang::from_code(lang.as_deref()))
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(reference = receipt.reference().as_str(), "receipt printed");
+            Ok(Printed { printed: true })
+        }
+        Err(error) => {
+            tracing::warn!(code = error.code(), %error, "receipt not printed");
+            Err(general(code::SYSTEM_UNAVAILABLE))
+        }
+    }
 }
 
 fn confirmation(reference: String, answer: Option<EnrolmentAnswer>) -> Confirmation {
@@ -295,6 +385,8 @@ fn confirmation(reference: String, answer: Option<EnrolmentAnswer>) -> Confirmat
         outcome,
         reference,
         masked_email,
+        login_url: String::new(),
+        qr_code: String::new(),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod delivery;
 pub mod logging;
 pub mod outbox;
+pub mod receipt;
 pub mod reference;
 pub mod secrets;
 pub mod session;
@@ -39,6 +40,8 @@ pub const EXIT_UNAVAILABLE: i32 = 69; // EX_UNAVAILABLE
 
 /// How often the idle clock is read.
 const IDLE_TICK: Duration = Duration::from_millis(250);
+/// How often the receipt printer's state is read for `msa-kiosk status`.
+const PRINTER_CHECK: Duration = Duration::from_secs(60);
 
 /// What every command can reach.
 pub struct AppState {
@@ -48,6 +51,10 @@ pub struct AppState {
     pub outbox: Outbox,
     pub delivery: DeliveryHandle,
     pub cgu: cgu::Cgu,
+    /// The receipt printer, when the agency's file has a `[receipt]` table.
+    pub printing: Option<Arc<receipt::Printing>>,
+    /// The receipt of the enrolment on the confirmation screen (nothing personal in it).
+    pub receipt: Mutex<Option<receipt::Receipt>>,
 }
 
 /// Starts the kiosk, or runs one of its maintenance commands:
@@ -144,6 +151,7 @@ fn run_app(config: Config) {
             commands::review_summary,
             commands::submit_enrolment,
             commands::report_activity,
+            commands::print_receipt,
         ])
         .setup(move |app| {
             let data_dir = data_dir_for(&config, app.path().app_data_dir().ok())
@@ -172,6 +180,16 @@ fn run_app(config: Config) {
                 StatusReport::new(data_dir.join("status.json"), config.backend.url.as_str());
             tauri::async_runtime::spawn(delivery.clone().run(outbox.clone(), client, report));
 
+            let printing = config.receipt.clone().map(|receipt| {
+                Arc::new(receipt::Printing::new(
+                    receipt,
+                    data_dir.join("status.json"),
+                ))
+            });
+            if let Some(printing) = &printing {
+                tauri::async_runtime::spawn(printing.clone().watch(PRINTER_CHECK));
+            }
+
             let webview_data = data_dir.join("webview");
             // State first: the page may call a command as soon as the window exists.
             app.manage(AppState {
@@ -181,6 +199,8 @@ fn run_app(config: Config) {
                 outbox,
                 delivery,
                 cgu: cgu::Cgu::bundled(),
+                printing,
+                receipt: Mutex::new(None),
             });
             window::open_main_window(app, &config, &webview_data)?;
             // An enrolment is in progress while a session exists: no update installs then.
@@ -290,6 +310,8 @@ struct KioskInfo {
     idle_warning_seconds: u64,
     confirmation_return_seconds: u64,
     on_screen_keyboard: bool,
+    /// Step 7's receipt: `"off"` (no printer), `"button"` (« Imprimer mon reçu »), `"auto"`.
+    receipt_print: &'static str,
 }
 
 #[tauri::command]
@@ -304,5 +326,10 @@ fn kiosk_info(state: tauri::State<'_, AppState>) -> KioskInfo {
         idle_warning_seconds: config.idle.warning.as_secs(),
         confirmation_return_seconds: config.idle.confirmation_return.as_secs(),
         on_screen_keyboard: config.mode == config::Mode::Kiosk,
+        receipt_print: match &config.receipt {
+            None => "off",
+            Some(receipt) if receipt.auto => "auto",
+            Some(_) => "button",
+        },
     }
 }
