@@ -25,7 +25,13 @@
     failNext: {},
     today: '2025-06-15',
     languages: ['fr', 'en'],
+    // Step 7's receipt: 'off' | 'button' | 'auto'; `printer: 'fail'` makes print_receipt fail.
+    receiptPrint: 'off',
+    printer: 'ok',
   }, window.__FAKE_TAURI_CONFIG__ || {});
+
+  // A real QR code of https://loire-atlantique-vendee.msa.fr/ is made by Rust; this stands in.
+  const QR_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="#fff"/><rect width="2" height="2" fill="#000"/></svg>';
 
   const CAISSES = {
     'MSA Ain-Rhône': ['01', '69'],
@@ -208,6 +214,7 @@
         idleWarningSeconds: config.idleWarningSeconds,
         confirmationReturnSeconds: config.confirmationReturnSeconds,
         onScreenKeyboard: config.onScreenKeyboard,
+        receiptPrint: config.receiptPrint,
       };
     },
     start_session() {
@@ -352,11 +359,20 @@
       if (a.cguVersion !== cguVersion) throw { errors: [err('terms.outdated', 'terms')] };
       const kind = session.answers.verification.kind;
       const outcome = config.outcome || (kind === 'none' ? 'postal' : 'email');
-      const result = { outcome, reference: 'K7Q2-9DF3' };
+      const result = {
+        outcome,
+        reference: 'K7Q2-9DF3',
+        loginUrl: 'https://loire-atlantique-vendee.msa.fr/',
+        qrCode: `data:image/svg+xml;base64,${btoa(QR_SVG)}`,
+      };
       if (outcome === 'email') result.maskedEmail = mask(session.answers.identity.email);
       session = null;
       clearIdle();
       return result;
+    },
+    print_receipt() {
+      if (config.printer === 'fail') throw { errors: [err('system.unavailable')] };
+      return { printed: true };
     },
   };
 
