@@ -37,10 +37,21 @@ const RUN_PACKAGES: &[&str] = &[
     "keyutils",
     "nodejs",
     "npm",
+    // The receipt printer: `lp`, `lpstat` and `cancel` (src-tauri/src/receipt/cups.rs).
+    "cups-client",
 ];
 /// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks,
-/// PostgreSQL for the backend's second database.
-const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver", "chromium", "postgresql"];
+/// PostgreSQL for the backend's second database; for the receipt (tests/e2e_receipt.rs) a CUPS
+/// scheduler with a PDF printer, a QR decoder and the PDF tools.
+const TEST_PACKAGES: &[&str] = &[
+    "webkit2gtk-driver",
+    "chromium",
+    "postgresql",
+    "cups",
+    "printer-driver-cups-pdf",
+    "zbar-tools",
+    "poppler-utils",
+];
 
 const BACKEND_PORT: u16 = 8787;
 const DEV_KIOSK_TOKEN: &str = "dev-kiosk-token-change-me";
