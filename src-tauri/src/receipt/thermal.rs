@@ -116,7 +116,7 @@ fn writeln(printer: &mut Printer<Buffer>, text: &str) -> escpos::errors::Result<
     while !rest.is_empty() {
         let ascii = rest.find(|c: char| !c.is_ascii()).unwrap_or(rest.len());
         if ascii > 0 {
-            printer.custom(rest[..ascii].as_bytes())?;
+            printer.custom(&rest.as_bytes()[..ascii])?;
             rest = &rest[ascii..];
         } else {
             let other = rest.find(|c: char| c.is_ascii()).unwrap_or(rest.len());
