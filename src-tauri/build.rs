@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "review_summary",
     "submit_enrolment",
     "report_activity",
+    "print_receipt",
 ];
 
 fn main() {

@@ -51,6 +51,8 @@ pub struct Config {
     pub updater: UpdaterConfig,
     /// Where the outbox, logs and status live; the OS's app data folder when absent.
     pub data_dir: Option<PathBuf>,
+    /// The receipt printer (`[receipt]`); `None`: the kiosk has no printer and offers no receipt.
+    pub receipt: Option<crate::receipt::ReceiptConfig>,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +141,15 @@ struct RawConfig {
     idle: RawIdle,
     #[serde(default)]
     updater: RawUpdater,
+    receipt: Option<RawReceipt>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReceipt {
+    queue: Option<String>,
+    mode: Option<crate::receipt::Mode>,
+    auto: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -341,6 +352,29 @@ impl Config {
             ));
         }
 
+        let receipt = match raw.receipt {
+            None => None,
+            Some(receipt) => {
+                let text = receipt.queue.unwrap_or_default();
+                let queue = crate::receipt::QueueName::parse(&text).ok_or_else(|| {
+                    bad(
+                        "receipt.queue",
+                        if text.is_empty() {
+                            "is missing".to_owned()
+                        } else {
+                            format!("is {text:?}")
+                        },
+                        "the CUPS queue's name as `lpstat -p` lists it: letters, digits, '-', '_', '.' and '@', starting with a letter or a digit",
+                    )
+                })?;
+                Some(crate::receipt::ReceiptConfig {
+                    queue,
+                    mode: receipt.mode.unwrap_or(crate::receipt::Mode::Rendered),
+                    auto: receipt.auto.unwrap_or(false),
+                })
+            }
+        };
+
         Ok(Config {
             mode: raw.mode.unwrap_or(Mode::Kiosk),
             tablet_fullscreen: raw.tablet.fullscreen.unwrap_or(true),
@@ -367,6 +401,7 @@ impl Config {
                     .unwrap_or_else(UpdateInstall::default_for_platform),
             },
             data_dir: raw.data_dir,
+            receipt,
         })
     }
 }
@@ -484,6 +519,12 @@ mod tests {
             ("[idle]\nidle_seconds = \"ninety\"", "idle_seconds"),
             ("[updater]\ninstall = \"apt\"", "install"),
             ("mode = ", "mode"),
+            ("[receipt]\nmode = \"raw\"", "receipt.queue"),
+            ("[receipt]\nqueue = \"-d\"", "receipt.queue"),
+            ("[receipt]\nqueue = \"a b\"", "receipt.queue"),
+            ("[receipt]\nqueue = \"ok\"\nmode = \"escpos\"", "mode"),
+            ("[receipt]\nqueue = \"ok\"\nauto = \"yes\"", "auto"),
+            ("[receipt]\nqueue = \"ok\"\nqeue = \"x\"", "qeue"),
         ];
         for (text, key) in cases {
             let message = parse(text).unwrap_err().to_string();
@@ -493,6 +534,24 @@ mod tests {
             );
             assert!(message.contains("kiosk.toml"), "{message:?} names no file");
         }
+    }
+
+    #[test]
+    fn the_receipt_printer_is_optional_and_read_whole() {
+        assert!(parse("").unwrap().receipt.is_none());
+        let receipt = parse("[receipt]\nqueue = \"TM-T20III\"\nmode = \"raw\"\nauto = true\n")
+            .unwrap()
+            .receipt
+            .unwrap();
+        assert_eq!(receipt.queue.as_str(), "TM-T20III");
+        assert_eq!(receipt.mode, crate::receipt::Mode::Raw);
+        assert!(receipt.auto);
+        let defaults = parse("[receipt]\nqueue = \"accueil\"\n")
+            .unwrap()
+            .receipt
+            .unwrap();
+        assert_eq!(defaults.mode, crate::receipt::Mode::Rendered);
+        assert!(!defaults.auto);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! | `enrolment/` | the session state machine, its answers to the screen, the keyring codec of its credentials, the desk that holds it, « Valider » (the submit transaction), the terms, the reference |
 //! | `delivery/` | the outbox, the worker that drains it, the backend client, the queue's status report |
 //! | `updater/` | the signed self-update: feed, check, signature, install gate, installers, the root-side apply |
+//! | `receipt/` | step 7's receipt without personal data: its text, the QR code, ESC/POS and PDF rendering, CUPS |
 //! | `ops/` | `status.json`, logging, the clocks, the IT team's maintenance commands |
 //! | `config`, `secrets` | the agency's configuration file; the OS keyring and where each secret lives |
 //!
@@ -16,6 +17,7 @@ pub mod config;
 pub mod delivery;
 pub mod enrolment;
 pub mod ops;
+pub mod receipt;
 pub mod secrets;
 pub mod shell;
 pub mod updater;

@@ -79,11 +79,14 @@ async function tour(page, check) {
   await page.getByRole('button', { name: 'Valider mon inscription' }).click();
   await waitForStep(page, 'Votre demande est enregistrée');
   await check('7 confirmation');
+  await page.getByRole('button', { name: 'Imprimer mon reçu' }).click();
+  await page.getByText("L'impression n'a pas marché. Notez votre numéro : K7Q2-9DF3").waitFor();
+  await check('7 confirmation (print failed)');
 }
 
 for (const theme of ['normal', 'contrast']) {
   test(`axe: 0 violations on every screen and error state (${theme} theme)`, async () => {
-    const { context, page, problems } = await openApp(browser, server.url);
+    const { context, page, problems } = await openApp(browser, server.url, { config: { receiptPrint: 'button', printer: 'fail' } });
     if (theme === 'contrast') {
       await page.getByRole('radio', { name: 'Contraste élevé (blanc sur noir)' }).check();
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'contrast');
@@ -112,7 +115,7 @@ test('axe with the on-screen keyboard open (kiosk mode), and in English', async 
 });
 
 test('text at 200 %: nothing lost, no horizontal scrolling at 1280×800, on every screen', async () => {
-  const { context, page, problems } = await openApp(browser, server.url, { viewport: { width: 1280, height: 800 } });
+  const { context, page, problems } = await openApp(browser, server.url, { viewport: { width: 1280, height: 800 }, config: { receiptPrint: 'button', printer: 'fail' } });
   await page.getByRole('radio', { name: 'Très grande (200 %)' }).check();
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).fontSize), '40px');
   await tour(page, async (label) => {
@@ -131,7 +134,7 @@ test('text at 200 %: nothing lost, no horizontal scrolling at 1280×800, on ever
 });
 
 test('every target is at least 48×48 px (buttons, links, fields, choice tiles)', async () => {
-  const { context, page, problems } = await openApp(browser, server.url);
+  const { context, page, problems } = await openApp(browser, server.url, { config: { receiptPrint: 'button', printer: 'fail' } });
   await tour(page, async (label) => {
     const small = await page.evaluate(() => {
       const modal = document.querySelector('dialog:modal');

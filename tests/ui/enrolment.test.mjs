@@ -117,3 +117,48 @@ test('the confirmation returns to the welcome screen by itself after confirmatio
   await assertClean(page, problems);
   await context.close();
 });
+
+test('step 7 shows the QR code of the caisse beside the reference; « Imprimer mon reçu » prints', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { config: { receiptPrint: 'button' } });
+  await reachReview(page, 'none');
+  await validate(page);
+  await waitForStep(page, 'Votre demande est enregistrée');
+  const qr = page.getByRole('img', { name: 'Code QR du site de votre MSA : loire-atlantique-vendee.msa.fr' });
+  assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml;base64,/);
+  assert.equal(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), true, 'the SVG data URL loads under the CSP');
+  assert.equal((await calls(page, 'print_receipt')).length, 0, 'nothing printed before the button');
+  await page.getByRole('button', { name: 'Imprimer mon reçu' }).click();
+  await page.getByText('Votre reçu est imprimé. Prenez-le.').waitFor();
+  assert.deepEqual((await calls(page, 'print_receipt')).map((c) => c.args), [{ lang: 'fr' }]);
+  await assertClean(page, problems);
+  await context.close();
+});
+
+test('a failed print says to note the reference and the welcome screen still comes back on time', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { receiptPrint: 'button', printer: 'fail', confirmationReturnSeconds: 30 } });
+  await reachReview(page, 'none');
+  await validate(page);
+  await waitForStep(page, 'Votre demande est enregistrée');
+  await page.getByRole('button', { name: 'Imprimer mon reçu' }).click();
+  await page.getByText("L'impression n'a pas marché. Notez votre numéro : K7Q2-9DF3").waitFor();
+  assert.match(await page.getByRole('status').textContent(), /Notez votre numéro : K7Q2-9DF3/);
+  // The click gave the full 30 s again; then the welcome screen comes back by itself.
+  await page.clock.runFor(31_000);
+  await waitForStep(page, 'Créer Mon espace privé');
+  await assertClean(page, problems);
+  await context.close();
+});
+
+test('with receiptPrint "auto" the receipt prints without a button; "off" offers none', async () => {
+  for (const [mode, printed, buttons] of [['auto', 1, 0], ['off', 0, 0]]) {
+    const { context, page, problems } = await openApp(browser, server.url, { config: { receiptPrint: mode } });
+    await reachReview(page, 'none');
+    await validate(page);
+    await waitForStep(page, 'Votre demande est enregistrée');
+    if (printed) await page.getByText('Votre reçu est imprimé. Prenez-le.').waitFor();
+    assert.equal((await calls(page, 'print_receipt')).length, printed, mode);
+    assert.equal(await page.getByRole('button', { name: 'Imprimer mon reçu' }).count(), buttons, mode);
+    await assertClean(page, problems);
+    await context.close();
+  }
+});

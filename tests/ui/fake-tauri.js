@@ -26,6 +26,9 @@
     rustIdle: true,
     failNext: {},
     languages: ['fr', 'en'],
+    // Step 7's receipt: 'off' | 'button' | 'auto'; `printer: 'fail'` makes print_receipt fail.
+    receiptPrint: 'off',
+    printer: 'ok',
   }, window.__FAKE_TAURI_CONFIG__ || {});
 
   // Everything enrol-core knows comes from tests/ui/generated/enrol-data.js (rendered by
@@ -34,6 +37,8 @@
   const DEPARTMENTS = DATA.departments;
   // A test may replace the current terms (setCguVersion) to see « terms.outdated ».
   let cguOverride = null;
+  // A real QR code of https://loire-atlantique-vendee.msa.fr/ is made by Rust; this stands in.
+  const QR_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="#fff"/><rect width="2" height="2" fill="#000"/></svg>';
 
   const ORDER = ['nir', 'identity', 'verification', 'department', 'review'];
   const calls = [];
@@ -108,6 +113,7 @@
         idleWarningSeconds: config.idleWarningSeconds,
         confirmationReturnSeconds: config.confirmationReturnSeconds,
         onScreenKeyboard: config.onScreenKeyboard,
+        receiptPrint: config.receiptPrint,
       };
     },
     start_session() {
@@ -203,11 +209,20 @@
       if (!current.includes(a.cguVersion)) throw { errors: [err('terms.outdated', 'terms')] };
       const kind = session.answers.verification.kind;
       const outcome = config.outcome || (kind === 'none' ? 'postal' : 'email');
-      const result = { outcome, reference: 'K7Q2-9DF3' };
+      const result = {
+        outcome,
+        reference: 'K7Q2-9DF3',
+        loginUrl: 'https://loire-atlantique-vendee.msa.fr/',
+        qrCode: `data:image/svg+xml;base64,${btoa(QR_SVG)}`,
+      };
       if (outcome === 'email') result.maskedEmail = session.answers.identity.maskedEmail;
       session = null;
       clearIdle();
       return result;
+    },
+    print_receipt() {
+      if (config.printer === 'fail') throw { errors: [err('system.unavailable')] };
+      return { printed: true };
     },
   };
 

@@ -90,4 +90,6 @@ export const api = {
   /** @param {{acceptTerms: boolean, cguVersion: string}} args */
   submitEnrolment: (args) => invoke('submit_enrolment', args),
   reportActivity: () => invoke('report_activity'),
+  /** Step 7: prints the confirmed enrolment's receipt, in the screen's language. */
+  printReceipt: () => invoke('print_receipt', { lang: document.documentElement.lang || 'fr' }),
 };

@@ -37,15 +37,22 @@ const RUN_PACKAGES: &[&str] = &[
     "keyutils",
     "nodejs",
     "npm",
+    // The receipt printer: `lp`, `lpstat` and `cancel` (src-tauri/src/receipt/cups.rs).
+    "cups-client",
 ];
 /// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks and,
 /// with its WebDriver, for the agency console's browser test, PostgreSQL for the backend's second
-/// database.
+/// database; for the receipt (tests/e2e_receipt.rs) a CUPS scheduler with a PDF printer, a QR
+/// decoder and the PDF tools.
 const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "chromium",
     "chromium-driver",
     "postgresql",
+    "cups",
+    "printer-driver-cups-pdf",
+    "zbar-tools",
+    "poppler-utils",
 ];
 
 const BACKEND_PORT: u16 = 8787;

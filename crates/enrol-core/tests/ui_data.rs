@@ -97,7 +97,7 @@ fn render() -> String {
             Ok(id) => json!({ "ok": {
                 "lastName": id.last_name.as_str(),
                 "firstName": id.first_name.as_str(),
-                "birthDate": id.birth_date.date().to_string(),
+                "birthDate": enrol_core::date::iso(id.birth_date.date()),
                 "email": id.email.as_str(),
                 "maskedEmail": id.email.masked(),
                 "suggestion": id.email.suggestion(),

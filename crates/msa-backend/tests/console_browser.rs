@@ -615,11 +615,11 @@ async fn staff_watch_kiosks_and_close_a_help_call_in_chromium() {
         canary.last_name.to_uppercase(),
         canary.first_name.clone(),
         email,
-        msa_backend::demo::iso_date(birth),
+        enrol_core::date::iso(birth),
         format!(
             "{:02}/{:02}/{}",
             birth.day(),
-            birth.month() as u8,
+            birth.month(),
             birth.year()
         ),
         serial,

@@ -21,6 +21,7 @@ use super::reference::new_reference;
 use crate::delivery::outbox::Outbox;
 use crate::delivery::worker::DeliveryHandle;
 use crate::ops::clock::now_ms;
+use crate::receipt::{self, Agency, Receipt, Receipts};
 
 /// What « Valider » needs besides the session.
 pub struct Dispatch<'a> {
@@ -34,6 +35,10 @@ pub struct Dispatch<'a> {
     pub kiosk_id: &'a str,
     /// How long to wait for the MSA's answer before saying the request is kept safely.
     pub answer_wait: Duration,
+    /// Where the confirmation's receipt is kept for « Imprimer mon reçu », and the kiosk's
+    /// agency printed on it.
+    pub receipts: &'a Receipts,
+    pub agency: Agency,
 }
 
 /// The person's answer to the terms, as the review screen sends it.
@@ -53,6 +58,10 @@ pub struct Confirmation {
     pub reference: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub masked_email: Option<String>,
+    /// The caisse's msa.fr site, and its QR code as a `data:image/svg+xml` URL (receipt::qr):
+    /// nothing personal.
+    pub login_url: String,
+    pub qr_code: String,
 }
 
 impl Confirmation {
@@ -72,6 +81,8 @@ impl Confirmation {
             outcome,
             reference,
             masked_email,
+            login_url: String::new(),
+            qr_code: String::new(),
         }
     }
 }
@@ -91,7 +102,7 @@ pub async fn submit_enrolment(
     // Before queueing, so that an answer that comes quickly is not missed.
     let answers = dispatch.delivery.subscribe();
     let versions = dispatch.cgu.versions();
-    let request = desk.with_session(|session, store| {
+    let (request, caisse) = desk.with_session(|session, store| {
         let enrolment = session.assemble(
             store,
             terms.accepted,
@@ -99,7 +110,10 @@ pub async fn submit_enrolment(
             &versions,
             today,
         )?;
-        Ok(enrolment.to_wire(&reference, dispatch.kiosk_id))
+        Ok((
+            enrolment.to_wire(&reference, dispatch.kiosk_id),
+            enrolment.department().caisse(),
+        ))
     })?;
     if let Err(error) = dispatch
         .outbox
@@ -115,7 +129,30 @@ pub async fn submit_enrolment(
     desk.confirm_submitted()?;
     dispatch.delivery.wake();
     let answer = DeliveryHandle::answer_for(answers, &reference, dispatch.answer_wait).await;
-    Ok(Confirmation::of(reference, answer))
+    let mut confirmation = Confirmation::of(reference, answer);
+    confirmation.login_url = receipt::login_url(caisse);
+    confirmation.qr_code = receipt::qr::svg_data_url(&confirmation.login_url, 240)
+        .ok_or_else(|| general(code::SYSTEM_INTERNAL))?;
+    dispatch
+        .receipts
+        .keep(receipt_of(&confirmation, dispatch.agency.clone(), caisse));
+    Ok(confirmation)
+}
+
+/// The receipt of a confirmation: its reference, outcome and time, the kiosk's agency and the
+/// caisse. Nothing else is within reach here (see receipt/mod.rs).
+fn receipt_of(
+    confirmation: &Confirmation,
+    agency: Agency,
+    caisse: &'static enrol_core::Caisse,
+) -> Option<Receipt> {
+    Some(Receipt::new(
+        receipt::Reference::parse(&confirmation.reference)?,
+        receipt::Outcome::from_word(confirmation.outcome)?,
+        time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+        agency,
+        caisse,
+    ))
 }
 
 #[cfg(test)]
@@ -135,6 +172,7 @@ mod tests {
         outbox: Outbox,
         delivery: DeliveryHandle,
         cgu: Cgu,
+        receipts: Receipts,
     }
 
     impl Rig {
@@ -158,6 +196,7 @@ mod tests {
                 outbox,
                 delivery: DeliveryHandle::new(),
                 cgu: Cgu::bundled(),
+                receipts: Receipts::new(None),
             }
         }
 
@@ -168,6 +207,11 @@ mod tests {
                 cgu: &self.cgu,
                 kiosk_id: "test-kiosk",
                 answer_wait: Duration::from_millis(20),
+                receipts: &self.receipts,
+                agency: Agency {
+                    kiosk_id: "test-kiosk".into(),
+                    department: None,
+                },
             }
         }
 

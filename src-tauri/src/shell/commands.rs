@@ -10,7 +10,7 @@ use enrol_core::{code, VerificationForm};
 use tauri::{AppHandle, Runtime, State};
 
 use super::ipc::{
-    identity_form, Answer, DepartmentList, KioskInfo, ReviewAnswer, Started, Timings,
+    identity_form, Answer, DepartmentList, KioskInfo, Printed, ReviewAnswer, Started, Timings,
 };
 use super::state::AppState;
 use super::window;
@@ -18,16 +18,18 @@ use crate::enrolment::answers::{general, Next, NirAccepted, StepValues};
 use crate::enrolment::session::Step;
 use crate::enrolment::submit::{self, Confirmation, TermsAnswer};
 use crate::ops::clock::today;
+use crate::receipt::Lang;
 
 #[tauri::command]
 pub fn kiosk_info(state: State<'_, AppState>) -> KioskInfo {
-    KioskInfo::of(&state.config)
+    KioskInfo::of(&state.config, state.receipts.print_mode())
 }
 
 #[tauri::command]
 pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
     // The gate is read under the session lock: see updater::InstallGate.
     let step = state.desk.start(|| !state.gate.is_closed())?;
+    state.receipts.forget();
     Ok(Started { step })
 }
 
@@ -37,6 +39,7 @@ pub async fn cancel_session<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Answer<()> {
     let cancelled = state.desk.cancel();
+    state.receipts.forget();
     window::clear_browsing_data(&app);
     cancelled?;
     Ok(())
@@ -151,4 +154,24 @@ pub async fn submit_enrolment(
 pub async fn report_activity(state: State<'_, AppState>) -> Answer<Timings> {
     state.desk.with_session(|_, _| Ok(()))?;
     Ok(Timings::of(&state.config.idle))
+}
+
+/// « Imprimer mon reçu » (or step 7 itself in `auto` mode): prints the confirmed enrolment's
+/// receipt. Only on the confirmation screen; any failure is `system.unavailable`, and the
+/// screen tells the person to note the reference instead.
+#[tauri::command]
+pub async fn print_receipt(state: State<'_, AppState>, lang: Option<String>) -> Answer<Printed> {
+    state.desk.with_session(|s, _| {
+        if s.step() == Step::Confirmation {
+            Ok(())
+        } else {
+            Err(general(code::SESSION_OUT_OF_ORDER))
+        }
+    })?;
+    state
+        .receipts
+        .print(Lang::from_code(lang.as_deref()))
+        .await
+        .map_err(|_| general(code::SYSTEM_UNAVAILABLE))?;
+    Ok(Printed { printed: true })
 }

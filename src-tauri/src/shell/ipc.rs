@@ -37,10 +37,12 @@ pub struct KioskInfo {
     idle_warning_seconds: u64,
     confirmation_return_seconds: u64,
     on_screen_keyboard: bool,
+    /// Step 7's receipt: `"off"` (no printer), `"button"` (« Imprimer mon reçu »), `"auto"`.
+    receipt_print: &'static str,
 }
 
 impl KioskInfo {
-    pub fn of(config: &Config) -> KioskInfo {
+    pub fn of(config: &Config, receipt_print: &'static str) -> KioskInfo {
         KioskInfo {
             version: env!("CARGO_PKG_VERSION"),
             mode: config.mode.as_str(),
@@ -50,8 +52,16 @@ impl KioskInfo {
             idle_warning_seconds: config.idle.warning.as_secs(),
             confirmation_return_seconds: config.idle.confirmation_return.as_secs(),
             on_screen_keyboard: config.mode == Mode::Kiosk,
+            receipt_print,
         }
     }
+}
+
+/// `print_receipt`'s answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Printed {
+    pub printed: bool,
 }
 
 #[derive(Debug, Serialize)]

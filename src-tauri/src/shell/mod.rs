@@ -45,6 +45,7 @@ pub fn build_app<R: Runtime>(
             commands::review_summary,
             commands::submit_enrolment,
             commands::report_activity,
+            commands::print_receipt,
         ])
         .setup(setup)
 }

@@ -14,10 +14,14 @@ use crate::enrolment::cgu::Cgu;
 use crate::enrolment::desk::Desk;
 use crate::enrolment::submit::Dispatch;
 use crate::secrets::{self, SecretStore};
+use crate::receipt::{Agency, Printing, Receipts};
 use crate::updater::InstallGate;
+use enrol_core::Department;
 
 /// How often the idle clock looks at the session.
 pub const IDLE_TICK: Duration = Duration::from_millis(250);
+/// How often the receipt printer's state is read for `msa-kiosk status`.
+const PRINTER_CHECK: Duration = Duration::from_secs(60);
 
 /// What every command can reach.
 pub struct AppState {
@@ -31,6 +35,8 @@ pub struct AppState {
     pub gate: Arc<InstallGate>,
     /// How often the idle clock looks at the session ([`IDLE_TICK`]; shorter in tests).
     pub idle_tick: Duration,
+    /// Step 7's receipt and the agency's printer, if any (`[receipt]`).
+    pub receipts: Receipts,
 }
 
 impl AppState {
@@ -44,6 +50,7 @@ impl AppState {
             cgu: Cgu::bundled(),
             gate: Arc::default(),
             idle_tick: IDLE_TICK,
+            receipts: Receipts::new(None),
         }
     }
 
@@ -55,6 +62,16 @@ impl AppState {
             cgu: &self.cgu,
             kiosk_id: &self.config.kiosk_id,
             answer_wait: self.config.backend.submit_wait,
+            receipts: &self.receipts,
+            agency: Agency {
+                kiosk_id: self.config.kiosk_id.clone(),
+                department: self
+                    .config
+                    .agency_department
+                    .as_deref()
+                    .and_then(|code| Department::parse(code).ok())
+                    .map(|d| format!("{} ({})", d.name(), d.code())),
+            },
         }
     }
 
@@ -86,7 +103,12 @@ impl AppState {
             )?)),
             None => None,
         };
-        let state = AppState::new(config.clone(), store, outbox);
+        let mut state = AppState::new(config.clone(), store, outbox);
+        if let Some(receipt) = config.receipt.clone() {
+            let printing = Arc::new(Printing::new(receipt, data_dir.join("status.json")));
+            tauri::async_runtime::spawn(printing.clone().watch(PRINTER_CHECK));
+            state.receipts = Receipts::new(Some(printing));
+        }
         let report = StatusReport::new(data_dir.join("status.json"), config.backend.url.as_str());
         tauri::async_runtime::spawn(state.delivery.clone().run(
             state.outbox.clone(),

@@ -2,8 +2,31 @@
 // with the request reference in big characters. An announced countdown
 // (`confirmationReturnSeconds`) brings the welcome screen back; any touch gives
 // the full time again (WCAG 2.2.1); « Terminer » goes back at once.
+// Beside the reference, the QR code of the caisse's site (made by Rust, an SVG
+// data: URL: the CSP allows data: images, never inline markup); « Imprimer mon
+// reçu » when the kiosk has a printer (`receiptPrint`), or the receipt printed by
+// itself in `auto` mode. A failed print only says to note the reference: it never
+// stops the countdown back to the welcome screen.
 import { h, tx } from '../dom.js';
 import { t } from '../i18n.js';
+import { api } from '../ipc.js';
+
+const QR_PREFIX = 'data:image/svg+xml;base64,';
+
+/** The QR code beside the reference, or nothing if Rust sent none. */
+function qrFigure(result) {
+  const src = typeof result.qrCode === 'string' && result.qrCode.startsWith(QR_PREFIX) ? result.qrCode : null;
+  if (!src) return null;
+  let site = '';
+  try { site = new URL(result.loginUrl).host; } catch { site = ''; }
+  const img = h('img', { class: 'qr__image', src, width: '160', height: '160' });
+  img.dataset.i18nAttr = 'alt:confirmation.qr.alt';
+  img.dataset.i18nParams = JSON.stringify({ site });
+  img.alt = t('confirmation.qr.alt', { site });
+  return h('figure', { class: 'qr' },
+    img,
+    tx('confirmation.qr.caption', undefined, 'figcaption', { class: 'qr__caption' }));
+}
 
 const MESSAGES = {
   email: ['confirmation.email', 'confirmation.email.next', 'confirmation.login'],
@@ -58,6 +81,34 @@ export default {
       document.addEventListener('keydown', restart, true);
     };
 
+    const mode = ctx.kiosk.receiptPrint === 'auto' || ctx.kiosk.receiptPrint === 'button' ? ctx.kiosk.receiptPrint : 'off';
+    // Its own polite live region, present from the start so that screen readers hear each
+    // change, without talking over the step's own announcement.
+    const printStatus = h('p', { class: 'receipt-status', role: 'status' });
+    let printing = false;
+    const say = (key, params) => {
+      printStatus.dataset.i18n = key;
+      printStatus.dataset.i18nParams = JSON.stringify(params || {});
+      printStatus.textContent = t(key, params);
+      printStatus.className = `receipt-status receipt-status--${key.split('.')[1]}`;
+    };
+    const print = async () => {
+      if (printing) return;
+      printing = true;
+      say('receipt.printing');
+      try {
+        await api.printReceipt();
+        if (printStatus.isConnected) say('receipt.printed');
+      } catch {
+        if (printStatus.isConnected) say('receipt.failed', { reference: result.reference || '' });
+      } finally {
+        printing = false;
+      }
+    };
+    const printButton = mode === 'button'
+      ? h('button', { type: 'button', class: 'button button--print', onClick: print }, tx('receipt.print'))
+      : null;
+
     const message = outcome === 'email'
       ? tx(main, { email: result.maskedEmail || '' }, 'p', { class: 'panel__text' })
       : tx(main, undefined, 'p', { class: 'panel__text' });
@@ -68,10 +119,14 @@ export default {
       nodes: [
         h('div', { class: `panel panel--${outcome}` },
           message,
-          h('p', { class: 'reference' },
-            tx('confirmation.reference', undefined, 'span', { class: 'reference__label' }),
-            ' ',
-            h('strong', { class: 'reference__value' }, result.reference || ''))),
+          h('div', { class: 'reference-row' },
+            h('p', { class: 'reference' },
+              tx('confirmation.reference', undefined, 'span', { class: 'reference__label' }),
+              ' ',
+              h('strong', { class: 'reference__value' }, result.reference || '')),
+            qrFigure(result))),
+        printButton,
+        printStatus,
         h('div', { class: 'next-steps' }, next.map((key) => tx(key, undefined, 'p'))),
         tx('confirmation.reference.why', undefined, 'p', { class: 'hint' }),
         h('div', { class: 'countdown' },
@@ -79,7 +134,7 @@ export default {
           tx('confirmation.stay', undefined, 'p', { class: 'hint' })),
         h('button', { type: 'button', class: 'button button--start', onClick: finish }, tx('confirmation.finish')),
       ],
-      mounted: start,
+      mounted: () => { start(); if (mode === 'auto') print(); },
       unmount: stop,
     };
   },
