@@ -69,7 +69,10 @@ test('every error code of docs/contracts.md has a message in both languages', ()
   const contracts = join(ROOT, 'docs', 'contracts.md');
   assert.ok(existsSync(contracts), 'docs/contracts.md exists');
   const md = readFileSync(contracts, 'utf8');
-  const section = md.slice(md.indexOf('### Codes'));
+  // The « Codes » section only: up to the next heading (later sections have tables of their own).
+  const from = md.indexOf('### Codes');
+  const next = md.slice(from + 1).search(/\n#/);
+  const section = next < 0 ? md.slice(from) : md.slice(from, from + 1 + next);
   const rows = section.split('\n').filter((line) => line.startsWith('|')).slice(2); // header + separator
   const codes = new Set();
   for (const row of rows) {
