@@ -28,6 +28,16 @@ const PINS: &[(&str, i64, &str)] = &[
         1,
         "e6d1b72266bee26c7b16a88f77d1c712256f28136a3e4a985b96767379c8b7c9bf4516c495ff1593fb61345e9734fee0",
     ),
+    (
+        "crates/msa-backend/migrations/sqlite",
+        3,
+        "a6387867523dca17a9985749c039ea2241f798b3af60dc9634268dbb4bd0a7cffb1a10aff2a39aec3c581dee3c383a6d",
+    ),
+    (
+        "crates/msa-backend/migrations/postgres",
+        3,
+        "7ed5615c7cf238b1e063bf564908ce0fbc46280875b382aed82aad796dab947412657614d1cba225868c7852c180665b",
+    ),
 ];
 
 const FOLDERS: &[&str] = &[

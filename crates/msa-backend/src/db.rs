@@ -1,6 +1,8 @@
-//! The database: SQLite (default, a file created and migrated at start, WAL) or
-//! PostgreSQL, through the same code (`sqlx::Any`, runtime-checked queries, `$n` binds,
-//! which both dialects accept). Migrations are embedded, one folder per dialect.
+//! The database: SQLite (default, a file created and migrated at start, WAL,
+//! `synchronous = FULL`) or PostgreSQL, through the same code (`sqlx::Any`, runtime-checked
+//! queries, `$n` binds, which both dialects accept). Migrations are embedded, one folder per
+//! dialect. Everything several backend processes must agree on (idempotency, the per-NIR
+//! throttle, the per-kiosk rate limit) lives in the database, never in a process.
 
 use anyhow::{bail, Context};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -44,7 +46,11 @@ impl Db {
                     sqlx::query("PRAGMA journal_mode = WAL")
                         .execute(&mut *conn)
                         .await?;
-                    sqlx::query("PRAGMA synchronous = NORMAL")
+                    // FULL: every commit is on disk before the answer leaves, so an
+                    // enrolment the kiosk was told about (and then deleted from its
+                    // outbox) survives a power cut; NORMAL may lose the last commits in
+                    // WAL mode.
+                    sqlx::query("PRAGMA synchronous = FULL")
                         .execute(&mut *conn)
                         .await?;
                     sqlx::query("PRAGMA foreign_keys = ON")

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod enrol;
 mod fold;
+pub mod followups;
 pub mod http;
 pub mod mailouts;
 mod password;
