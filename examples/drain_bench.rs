@@ -10,9 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use enrol_core::wire::{EnrolmentRequest, WireVerification};
-use msa_kiosk::backend_client::BackendClient;
+use msa_kiosk::delivery::client::BackendClient;
 use msa_kiosk::delivery::{deliver_batch, now_ms, Attempt, BATCH};
-use msa_kiosk::outbox::{Outbox, OutboxKey};
+use msa_kiosk::delivery::outbox::{Outbox, OutboxKey};
 use msa_kiosk::secrets::{MemoryStore, Secret};
 use uuid::Uuid;
 

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{e2e, one_at_a_time, Kiosk, Launch};
-use msa_kiosk::outbox::{Outbox, OutboxKey};
+use msa_kiosk::delivery::outbox::{Outbox, OutboxKey};
 use msa_kiosk::secrets::KeyringStore;
 use serde_json::json;
 use wizard::{

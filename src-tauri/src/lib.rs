@@ -4,19 +4,13 @@
 //! the session, the secret store, the outbox and the delivery worker are plain Rust, tested
 //! without a webview.
 
-pub mod backend_client;
-pub mod cgu;
-mod commands;
 pub mod config;
 pub mod delivery;
-pub mod logging;
-pub mod outbox;
-pub mod reference;
+pub mod enrolment;
+pub mod ops;
 pub mod secrets;
-pub mod session;
-pub mod status;
+mod shell;
 pub mod updater;
-pub(crate) mod window;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -25,12 +19,15 @@ use std::time::{Duration, Instant};
 
 use tauri::{Emitter, Manager};
 
-use crate::backend_client::{BackendClient, BACKEND_TOKEN_ENTRY};
+use crate::delivery::client::{BackendClient, BACKEND_TOKEN_ENTRY};
 use crate::config::Config;
+use crate::delivery::outbox::{Outbox, OutboxKey};
 use crate::delivery::{DeliveryHandle, StatusReport};
-use crate::outbox::{Outbox, OutboxKey};
+use crate::enrolment::cgu;
+use crate::ops::logging;
+use crate::shell::{commands, window};
 use crate::secrets::{KeyringStore, Secret, SecretStore, KIOSK_SERVICE};
-use crate::session::{IdleState, Session, Step};
+use crate::enrolment::session::{IdleState, Session, Step};
 
 /// Exit code when the configuration is refused: the IT team's supervisor can tell it from a crash.
 pub const EXIT_BAD_CONFIG: i32 = 78; // EX_CONFIG in sysexits.h

@@ -22,8 +22,8 @@ impl Cgu {
         };
         Cgu {
             texts: vec![
-                text("fr", include_str!("../cgu/fr.md")),
-                text("en", include_str!("../cgu/en.md")),
+                text("fr", include_str!("../../cgu/fr.md")),
+                text("en", include_str!("../../cgu/en.md")),
             ],
         }
     }

@@ -13,8 +13,8 @@ use serde::Serialize;
 use tauri::State;
 use uuid::Uuid;
 
-use crate::delivery::{now_ms, DeliveryHandle};
-use crate::session::{
+use crate::delivery::worker::{now_ms, DeliveryHandle};
+use crate::enrolment::session::{
     DepartmentView, Next, NirAccepted, Refusal, Review, Session, Step, StepValues,
 };
 use crate::AppState;
@@ -92,7 +92,7 @@ pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
 #[tauri::command]
 pub async fn cancel_session(app: tauri::AppHandle, state: State<'_, AppState>) -> Answer<()> {
     let previous = lock(&state).take();
-    crate::window::clear_browsing_data(&app);
+    crate::shell::window::clear_browsing_data(&app);
     if let Some(session) = previous {
         session.wipe(state.store.as_ref())?;
         tracing::info!("session cancelled by the person");
@@ -246,7 +246,7 @@ pub async fn submit_enrolment(
     accept_terms: Option<bool>,
     cgu_version: Option<String>,
 ) -> Answer<Confirmation> {
-    let reference = crate::reference::new_reference();
+    let reference = crate::enrolment::reference::new_reference();
     let idempotency_key = Uuid::new_v4();
     let answers = state.delivery.subscribe();
     let versions = state.cgu.versions();

@@ -11,9 +11,9 @@ use rand::Rng;
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, Notify};
 
-use crate::backend_client::{BackendClient, Transient};
-use crate::outbox::{Outbox, OutboxError};
-use crate::status::{now_rfc3339, rfc3339_ms};
+use crate::delivery::client::{BackendClient, Transient};
+use crate::delivery::outbox::{Outbox, OutboxError};
+use crate::ops::status_file::{now_rfc3339, rfc3339_ms};
 
 /// First retry after about this long; doubled at each failure.
 const BACKOFF_BASE: Duration = Duration::from_secs(2);
@@ -262,7 +262,7 @@ impl StatusReport {
         }
         let mut written = value.clone();
         written["updatedAt"] = json!(now_rfc3339());
-        match crate::status::merge(&self.path, "delivery", written) {
+        match crate::ops::status_file::merge(&self.path, "delivery", written) {
             Ok(()) => self.last = Some(value),
             Err(error) => tracing::warn!(%error, "cannot write status.json"),
         }

@@ -30,10 +30,10 @@ use tauri_plugin_updater::{Update, Updater, UpdaterExt};
 use url::Url;
 
 use crate::config::{is_loopback, UpdateInstall, UpdaterConfig};
-use crate::status::{merge as merge_status, now_rfc3339, rfc3339};
+use crate::ops::status_file::{merge as merge_status, now_rfc3339, rfc3339};
 
 /// `tauri.conf.json` as built into the binary: the bundled feed and public key.
-const BUNDLED_CONF: &str = include_str!("../../tauri.conf.json");
+const BUNDLED_CONF: &str = include_str!("../../../tauri.conf.json");
 
 /// Spread of the periodic checks around `check_interval_minutes`: ±15 %.
 pub const JITTER: f64 = 0.15;

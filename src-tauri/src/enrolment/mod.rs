@@ -1,0 +1,6 @@
+//! One person's enrolment, Tauri-free: the session state machine, the terms shown, the
+//! reference given on the confirmation screen.
+
+pub mod cgu;
+pub mod reference;
+pub mod session;
