@@ -58,7 +58,7 @@ impl RateLimiter {
             .bind(burst)
             .bind(now_ms)
             .bind(per_ms)
-            .execute(db.pool())
+            .execute(db.limits_pool())
             .await?
             .rows_affected();
         if taken == 1 {
@@ -68,7 +68,7 @@ impl RateLimiter {
         // estimate under concurrency; it only sets `Retry-After`.
         let row = sqlx::query("SELECT tokens, updated_ms FROM kiosk_buckets WHERE kiosk_id = $1")
             .bind(kiosk)
-            .fetch_optional(db.pool())
+            .fetch_optional(db.limits_pool())
             .await?;
         let tokens_now = match row {
             Some(row) => {

@@ -929,6 +929,14 @@ async fn seeding_twice_is_idempotent_and_survives_restart() {
             .try_get(0)
             .unwrap();
         assert_eq!(synchronous, 2);
+        // The token buckets only: NORMAL (1), a lost bucket is harmless.
+        let synchronous: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(h.server().state.db.limits_pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(synchronous, 1);
     }
     let server = msa_backend::spawn(msa_backend::Config::for_tests(url))
         .await
