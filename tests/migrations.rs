@@ -30,6 +30,16 @@ const PINS: &[(&str, i64, &str)] = &[
     ),
     (
         "crates/msa-backend/migrations/sqlite",
+        3,
+        "a6387867523dca17a9985749c039ea2241f798b3af60dc9634268dbb4bd0a7cffb1a10aff2a39aec3c581dee3c383a6d",
+    ),
+    (
+        "crates/msa-backend/migrations/postgres",
+        3,
+        "7ed5615c7cf238b1e063bf564908ce0fbc46280875b382aed82aad796dab947412657614d1cba225868c7852c180665b",
+    ),
+    (
+        "crates/msa-backend/migrations/sqlite",
         4,
         "c594c681f60cd787a6da59e80751c1dfaec97bfef54c9856cc75295dfb9ac0ff64043461dd302e97a483300a93d0d543",
     ),

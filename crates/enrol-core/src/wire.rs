@@ -176,6 +176,66 @@ impl EnrolmentAnswer {
     }
 }
 
+impl EnrolmentAnswer {
+    /// Whether this answer refuses the enrolment for good (409 `alreadyEnrolled`, 422 `invalid`,
+    /// 422 `idempotencyKeyReused`): nobody will create the account from this request. Who then
+    /// owns the enrolment depends on [`AnswerBody::follow_up`] (docs/contracts.md §3
+    /// « Who owns an enrolment »).
+    pub fn is_permanent_refusal(&self) -> bool {
+        matches!(
+            self,
+            EnrolmentAnswer::AlreadyEnrolled { .. }
+                | EnrolmentAnswer::Invalid { .. }
+                | EnrolmentAnswer::IdempotencyKeyReused
+        )
+    }
+}
+
+/// `"followUp"` of a permanent refusal: whether the backend took charge of the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FollowUp {
+    /// The backend recorded a counsellor follow-up (and wrote to the person where it could):
+    /// the kiosk may delete its copy.
+    Recorded,
+    /// Any value this version does not know: treated as « not recorded », so the kiosk keeps
+    /// its copy (the safe side).
+    #[serde(other)]
+    Unknown,
+}
+
+/// A whole answer body as on the wire: the outcome, and for a permanent refusal whether the
+/// backend recorded a follow-up (`{"outcome":"invalid","errors":[…],"followUp":"recorded"}`).
+/// A body without `followUp` (an older backend) reads as `follow_up: None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerBody {
+    #[serde(flatten)]
+    pub answer: EnrolmentAnswer,
+    #[serde(rename = "followUp", default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUp>,
+}
+
+impl AnswerBody {
+    /// An answer without a follow-up.
+    pub fn plain(answer: EnrolmentAnswer) -> Self {
+        AnswerBody {
+            answer,
+            follow_up: None,
+        }
+    }
+
+    /// Whether the backend owns this enrolment from now on: a final acceptance (200), or a
+    /// permanent refusal with a follow-up recorded. `false` for a refusal without one: the
+    /// kiosk must keep the enrolment (« needs attention »), and for the answers to retry.
+    pub fn backend_owns_it(&self) -> bool {
+        match &self.answer {
+            EnrolmentAnswer::Verified { .. } | EnrolmentAnswer::Postal { .. } => true,
+            a if a.is_permanent_refusal() => self.follow_up == Some(FollowUp::Recorded),
+            _ => false,
+        }
+    }
+}
+
 /// `{code, field, key}` as received over HTTP (strings, since the other side may be newer).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct WireError {
@@ -366,6 +426,54 @@ mod tests {
             );
             assert_eq!(answer.http_status(), status);
         }
+    }
+
+    #[test]
+    fn answer_body_carries_the_follow_up() {
+        let body = AnswerBody {
+            answer: EnrolmentAnswer::invalid(&[Invalid::new(Field::Nir, code::NIR_CHECKSUM)]),
+            follow_up: Some(FollowUp::Recorded),
+        };
+        let json = json!({"outcome": "invalid", "errors": [
+            {"code": "nir.checksum", "field": "nir", "key": "error.nir.checksum"}],
+            "followUp": "recorded"});
+        assert_eq!(serde_json::to_value(&body).unwrap(), json);
+        assert_eq!(serde_json::from_value::<AnswerBody>(json).unwrap(), body);
+        assert!(body.backend_owns_it());
+        // A unit variant flattens too.
+        let reused = json!({"outcome": "idempotencyKeyReused", "followUp": "recorded"});
+        let back: AnswerBody = serde_json::from_value(reused.clone()).unwrap();
+        assert_eq!(back.answer, EnrolmentAnswer::IdempotencyKeyReused);
+        assert_eq!(serde_json::to_value(&back).unwrap(), reused);
+        // Older backends: no followUp, the kiosk keeps the refusal.
+        let old: AnswerBody =
+            serde_json::from_value(json!({"outcome": "alreadyEnrolled", "reference": "R"}))
+                .unwrap();
+        assert_eq!(old.follow_up, None);
+        assert!(!old.backend_owns_it());
+        assert_eq!(
+            serde_json::to_value(&old).unwrap(),
+            json!({"outcome": "alreadyEnrolled", "reference": "R"})
+        );
+        // A value from a newer backend is not taken for « recorded ».
+        let newer: AnswerBody = serde_json::from_value(
+            json!({"outcome": "alreadyEnrolled", "reference": "R", "followUp": "queued"}),
+        )
+        .unwrap();
+        assert_eq!(newer.follow_up, Some(FollowUp::Unknown));
+        assert!(!newer.backend_owns_it());
+        // Acceptances are owned by the backend, retryable answers by nobody yet.
+        assert!(AnswerBody::plain(EnrolmentAnswer::Postal {
+            reference: "R".into()
+        })
+        .backend_owns_it());
+        assert!(!AnswerBody::plain(EnrolmentAnswer::Throttled).backend_owns_it());
+        // The plain EnrolmentAnswer still reads a body with followUp (older kiosks).
+        let a: EnrolmentAnswer = serde_json::from_value(
+            json!({"outcome": "alreadyEnrolled", "reference": "R", "followUp": "recorded"}),
+        )
+        .unwrap();
+        assert!(a.is_permanent_refusal());
     }
 
     #[test]

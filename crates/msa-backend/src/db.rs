@@ -1,6 +1,8 @@
-//! The database: SQLite (default, a file created and migrated at start, WAL) or
-//! PostgreSQL, through the same code (`sqlx::Any`, runtime-checked queries, `$n` binds,
-//! which both dialects accept). Migrations are embedded, one folder per dialect.
+//! The database: SQLite (default, a file created and migrated at start, WAL, every
+//! acknowledged write synced: `synchronous = FULL`) or PostgreSQL, through the same code (`sqlx::Any`, runtime-checked
+//! queries, `$n` binds, which both dialects accept). Migrations are embedded, one folder per
+//! dialect. Everything several backend processes must agree on (idempotency, the per-NIR
+//! throttle, the per-kiosk rate limit) lives in the database, never in a process.
 
 use anyhow::{bail, Context};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -22,6 +24,11 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// For the per-kiosk token buckets: on SQLite a pool of its own with `synchronous =
+    /// NORMAL` (consistent in WAL mode, not durable), because a bucket lost at a power cut
+    /// only gives a kiosk a few more requests, and one fsync less per request is what keeps
+    /// a backlog draining fast; on PostgreSQL the main pool.
+    limits: AnyPool,
     backend: Backend,
 }
 
@@ -44,7 +51,11 @@ impl Db {
                     sqlx::query("PRAGMA journal_mode = WAL")
                         .execute(&mut *conn)
                         .await?;
-                    sqlx::query("PRAGMA synchronous = NORMAL")
+                    // FULL: every commit is on disk before the answer leaves, so an
+                    // enrolment the kiosk was told about (and then deleted from its
+                    // outbox) survives a power cut; NORMAL may lose the last commits in
+                    // WAL mode.
+                    sqlx::query("PRAGMA synchronous = FULL")
                         .execute(&mut *conn)
                         .await?;
                     sqlx::query("PRAGMA foreign_keys = ON")
@@ -58,8 +69,31 @@ impl Db {
             .connect(&url)
             .await
             .context("cannot open the database")?;
-        let db = Db { pool, backend };
+        let mut db = Db {
+            limits: pool.clone(),
+            pool,
+            backend,
+        };
         db.migrate().await?;
+        if backend == Backend::Sqlite && !url.contains(":memory:") {
+            db.limits = AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(3))
+                .max_connections(2)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await
+                .context("cannot open the database")?;
+        }
         Ok(db)
     }
 
@@ -78,6 +112,12 @@ impl Db {
         &self.pool
     }
 
+    /// The pool of the per-kiosk token buckets (see the field's note): nothing else may use
+    /// it, since on SQLite its commits are not synced.
+    pub fn limits_pool(&self) -> &AnyPool {
+        &self.limits
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -92,6 +132,7 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.limits.close().await;
     }
 }
 

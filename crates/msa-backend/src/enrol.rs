@@ -1,15 +1,17 @@
 //! `POST /v1/enrolments`: idempotency, matching against the insured persons, the per-NIR
-//! throttle, accounts and mail-outs. One database transaction per enrolment, so the
-//! account, the mail-out and the stored answer commit together or not at all.
+//! throttle, accounts, mail-outs and the follow-ups of permanent refusals. One database
+//! transaction per enrolment, so the account, the mail-out, the follow-up and the stored
+//! answer commit together or not at all.
 
-use crate::db::{now_unix, Db};
+use crate::db::{now_unix, Backend, Db};
 use crate::demo::iso_date;
 use crate::fold::same_name;
+use crate::followups;
 use crate::password;
 use crate::rules::{self, Checked, Item};
 use crate::AppState;
 use enrol_core::date::PartialDate;
-use enrol_core::wire::{EnrolmentAnswer, EnrolmentRequest};
+use enrol_core::wire::{AnswerBody, EnrolmentAnswer, EnrolmentRequest, FollowUp};
 use enrol_core::{code, Field, Invalid};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -19,9 +21,29 @@ use uuid::Uuid;
 /// What the handler sends back.
 #[derive(Debug)]
 pub struct Reply {
-    pub answer: EnrolmentAnswer,
+    /// The answer and, for a permanent refusal, whether a follow-up was recorded.
+    pub body: AnswerBody,
     /// Internal detail for the log line (never personal data).
     pub detail: &'static str,
+}
+
+impl Reply {
+    fn plain(answer: EnrolmentAnswer, detail: &'static str) -> Reply {
+        Reply {
+            body: AnswerBody::plain(answer),
+            detail,
+        }
+    }
+
+    fn followed_up(answer: EnrolmentAnswer, detail: &'static str) -> Reply {
+        Reply {
+            body: AnswerBody {
+                answer,
+                follow_up: Some(FollowUp::Recorded),
+            },
+            detail,
+        }
+    }
 }
 
 /// Why an enrolment ended as it did (admin view and logs; never sent to the kiosk,
@@ -132,32 +154,33 @@ pub async fn enrol(
     let today = time::OffsetDateTime::now_utc().date();
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
-        Err(_) => {
-            return Ok(Reply {
-                answer: invalid_general(),
-                detail: "undecodable",
-            })
-        }
+        Err(_) => return Ok(Reply::plain(invalid_general(), "undecodable")),
     };
+    // Not even the contract's shape: no reference to follow up, the kiosk keeps it.
     let request: EnrolmentRequest = match serde_json::from_value(value.clone()) {
         Ok(r) => r,
-        Err(_) => {
-            return Ok(Reply {
-                answer: undecodable(&value),
-                detail: "undecodable",
-            })
-        }
+        Err(_) => return Ok(Reply::plain(undecodable(&value), "undecodable")),
     };
+    let body_hash = canonical_hash(&value);
     let checked = match rules::check(&request, today) {
         Ok(c) => c,
         Err(errors) => {
-            return Ok(Reply {
-                answer: EnrolmentAnswer::invalid(&errors),
-                detail: "invalid",
-            })
+            let answer = EnrolmentAnswer::invalid(&errors);
+            if !rules::reference_ok(&request.reference) {
+                return Ok(Reply::plain(answer, "invalid"));
+            }
+            // A refusal the kiosk may get after the person left (a rule changed here
+            // before the kiosks were updated): a counsellor takes it over.
+            let followup = refused_as_sent(&request, kiosk, idempotency_key, &body_hash, &errors);
+            let mail = enrol_core::Email::parse(&request.email)
+                .ok()
+                .map(|e| followups::Mail::Email(e.as_str().to_owned()));
+            let mut tx = state.db.pool().begin().await?;
+            followups::record(&mut tx, &followup, mail, now_unix()).await?;
+            tx.commit().await?;
+            return Ok(Reply::followed_up(answer, "invalid"));
         }
     };
-    let body_hash = canonical_hash(&value);
 
     // The password is generated and hashed for every enrolment, used or not, so that
     // the answer takes the same time whatever the outcome.
@@ -191,25 +214,34 @@ pub async fn enrol(
         .bind(idempotency_key.to_string())
         .fetch_one(&mut *tx)
         .await?;
-        tx.rollback().await?;
         let stored_hash: String = row.try_get("body_sha256")?;
         if stored_hash != body_hash {
-            return Ok(Reply {
-                answer: EnrolmentAnswer::IdempotencyKeyReused,
-                detail: "idempotencyKeyReused",
-            });
+            // A kiosk bug, but this body is a person's enrolment that nobody handles:
+            // follow it up (the first body keeps its stored answer).
+            let followup = refused_checked(
+                &checked,
+                kiosk,
+                idempotency_key,
+                &body_hash,
+                followups::Reason::IdempotencyKeyReused,
+            );
+            let mail = Some(followups::Mail::Email(checked.email.clone()));
+            followups::record(&mut tx, &followup, mail, now).await?;
+            tx.commit().await?;
+            return Ok(Reply::followed_up(
+                EnrolmentAnswer::IdempotencyKeyReused,
+                "idempotencyKeyReused",
+            ));
         }
+        tx.rollback().await?;
         let answer: Option<String> = row.try_get("answer")?;
-        return match answer.and_then(|a| serde_json::from_str::<EnrolmentAnswer>(&a).ok()) {
-            Some(answer) => Ok(Reply {
-                answer,
+        return match answer.and_then(|a| serde_json::from_str::<AnswerBody>(&a).ok()) {
+            Some(body) => Ok(Reply {
+                body,
                 detail: "replay",
             }),
             // Cannot happen (the row and its answer commit together); ask for a retry.
-            None => Ok(Reply {
-                answer: EnrolmentAnswer::Unavailable,
-                detail: "inFlight",
-            }),
+            None => Ok(Reply::plain(EnrolmentAnswer::Unavailable, "inFlight")),
         };
     }
 
@@ -225,11 +257,37 @@ pub async fn enrol(
         now,
     )
     .await?;
-    let answer_json = serde_json::to_string(&answer).unwrap_or_default();
+    let follow_up = if matches!(answer, EnrolmentAnswer::AlreadyEnrolled { .. }) {
+        // The identity matched the file: the letter goes to the address on file.
+        let address: Option<String> =
+            sqlx::query("SELECT postal_address FROM insured WHERE nir = $1")
+                .bind(&checked.nir)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| row.try_get("postal_address"))
+                .transpose()?;
+        let mail = address.map(|address| followups::Mail::Letter {
+            nir: checked.nir.clone(),
+            address,
+        });
+        let followup = refused_checked(
+            &checked,
+            kiosk,
+            idempotency_key,
+            &body_hash,
+            followups::Reason::AlreadyEnrolled,
+        );
+        followups::record(&mut tx, &followup, mail, now).await?;
+        Some(FollowUp::Recorded)
+    } else {
+        None
+    };
+    let body = AnswerBody { answer, follow_up };
+    let answer_json = serde_json::to_string(&body).unwrap_or_default();
     sqlx::query(
         "UPDATE idempotency SET status = $1, answer = $2 WHERE kiosk_id = $3 AND idem_key = $4",
     )
-    .bind(i64::from(answer.http_status()))
+    .bind(i64::from(body.answer.http_status()))
     .bind(answer_json)
     .bind(kiosk)
     .bind(idempotency_key.to_string())
@@ -237,9 +295,58 @@ pub async fn enrol(
     .await?;
     tx.commit().await?;
     Ok(Reply {
-        answer,
+        body,
         detail: detail.as_str(),
     })
+}
+
+/// The follow-up of a request the rules refused: values as sent (clipped), error codes.
+fn refused_as_sent(
+    r: &EnrolmentRequest,
+    kiosk: &str,
+    idempotency_key: Uuid,
+    body_hash: &str,
+    errors: &[Invalid],
+) -> followups::NewFollowUp {
+    use followups::clip;
+    followups::NewFollowUp {
+        reference: r.reference.clone(),
+        kiosk: kiosk.to_owned(),
+        idempotency_key,
+        body_sha256: body_hash.to_owned(),
+        reason: followups::Reason::Invalid,
+        codes: errors.iter().map(|e| e.code.to_owned()).collect(),
+        nir: clip(&r.nir, 20),
+        last_name: clip(&r.last_name, 200),
+        first_name: clip(&r.first_name, 200),
+        email: clip(&r.email, 200),
+        phone: r.phone.as_deref().map(|p| clip(p, 40)),
+        department: clip(&r.department, 10),
+    }
+}
+
+/// The follow-up of a request that passed the rules: values as normalised by them.
+fn refused_checked(
+    c: &Checked,
+    kiosk: &str,
+    idempotency_key: Uuid,
+    body_hash: &str,
+    reason: followups::Reason,
+) -> followups::NewFollowUp {
+    followups::NewFollowUp {
+        reference: c.reference.clone(),
+        kiosk: kiosk.to_owned(),
+        idempotency_key,
+        body_sha256: body_hash.to_owned(),
+        reason,
+        codes: Vec::new(),
+        nir: c.nir.clone(),
+        last_name: c.last_name.clone(),
+        first_name: c.first_name.clone(),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+        department: c.department.clone(),
+    }
 }
 
 struct Person {
@@ -341,10 +448,19 @@ async fn decide(
     let postal = EnrolmentAnswer::Postal {
         reference: reference.clone(),
     };
-    let person = sqlx::query(
+    // One decision per NIR at a time: on PostgreSQL the person's row is locked until commit,
+    // so that a concurrent enrolment for the same NIR (another request, another backend
+    // process) waits, then counts this one's failures (READ COMMITTED reads what committed
+    // before each statement). SQLite needs no lock: the idempotency INSERT that opened this
+    // transaction already holds its one write lock.
+    let lock = match state.db.backend() {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let person = sqlx::query(&format!(
         "SELECT last_name, first_name, birth_date, email, vitale_card, vitale_serial, postal_address \
-         FROM insured WHERE nir = $1",
-    )
+         FROM insured WHERE nir = $1{lock}"
+    ))
     .bind(&c.nir)
     .fetch_optional(&mut **tx)
     .await?
@@ -510,19 +626,7 @@ async fn mailout(
     contents: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO mailouts (kind, reference, nir, recipient, contents, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(kind)
-    .bind(reference)
-    .bind(nir)
-    .bind(recipient)
-    .bind(contents)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    crate::mailouts::insert(tx, kind, reference, Some(nir), recipient, contents, now).await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -11,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
-use enrol_core::wire::EnrolmentAnswer;
+use enrol_core::wire::{AnswerBody, EnrolmentAnswer};
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::Row;
@@ -27,6 +27,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ready", get(ready))
         .route("/admin/mailouts", get(admin_mailouts))
         .route("/admin/enrolments", get(admin_enrolments))
+        .route("/admin/followups", get(admin_followups))
         .route("/admin/fault", put(admin_fault))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .merge(crate::kiosk_api::router())
@@ -58,9 +59,13 @@ async fn access_log(req: Request<Body>, next: Next) -> Response {
 pub struct ConnectionKill(pub Arc<AtomicBool>);
 
 fn answer_response(answer: &EnrolmentAnswer, retry_after: Option<u64>) -> Response {
-    let status =
-        StatusCode::from_u16(answer.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, Json(answer)).into_response();
+    body_response(&AnswerBody::plain(answer.clone()), retry_after)
+}
+
+fn body_response(body: &AnswerBody, retry_after: Option<u64>) -> Response {
+    let status = StatusCode::from_u16(body.answer.http_status())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, Json(body)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(secs) = retry_after {
@@ -155,12 +160,19 @@ async fn post_enrolment(
             return unavailable(&state);
         }
     };
-    if let Err(wait) = state.limiter.check(&kiosk) {
-        tracing::info!(kiosk = %kiosk, outcome = "throttled", "kiosk rate limit");
-        return answer_response(
-            &EnrolmentAnswer::Throttled,
-            Some(wait.as_secs_f64().ceil() as u64),
-        );
+    match state.limiter.check(&state.db, &kiosk).await {
+        Ok(Ok(())) => {}
+        Ok(Err(wait)) => {
+            tracing::info!(kiosk = %kiosk, outcome = "throttled", "kiosk rate limit");
+            return answer_response(
+                &EnrolmentAnswer::Throttled,
+                Some(wait.as_secs_f64().ceil() as u64),
+            );
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "database unavailable (kiosk rate limit)");
+            return unavailable(&state);
+        }
     }
     let key = headers
         .get("idempotency-key")
@@ -178,18 +190,23 @@ async fn post_enrolment(
 
     match crate::enrol::enrol(&state, &kiosk, key, &body).await {
         Ok(reply) => {
-            let reference = match &reply.answer {
+            let reference = match &reply.body.answer {
                 EnrolmentAnswer::Verified { reference, .. }
                 | EnrolmentAnswer::Postal { reference }
                 | EnrolmentAnswer::AlreadyEnrolled { reference } => reference.as_str(),
                 _ => "",
             };
-            let outcome = reply.answer.outcome();
+            let outcome = reply.body.answer.outcome();
+            let follow_up = match reply.body.follow_up {
+                Some(_) => "recorded",
+                None => "none",
+            };
             tracing::info!(
                 kiosk = %kiosk,
                 reference = %reference,
                 outcome = %outcome,
                 detail = reply.detail,
+                follow_up,
                 latency_ms = started.elapsed().as_millis() as u64,
                 "enrolment"
             );
@@ -197,9 +214,9 @@ async fn post_enrolment(
                 tracing::info!(fault = "reset-after", reference = %reference, "answer dropped by fault injection");
                 return kill_connection(kill);
             }
-            let retry = matches!(reply.answer, EnrolmentAnswer::Unavailable)
+            let retry = matches!(reply.body.answer, EnrolmentAnswer::Unavailable)
                 .then_some(state.config.retry_after_unavailable_secs);
-            answer_response(&reply.answer, retry)
+            body_response(&reply.body, retry)
         }
         Err(e) => {
             if is_unavailable(&e) {
@@ -275,6 +292,25 @@ async fn admin_mailouts(State(state): State<Arc<AppState>>, headers: HeaderMap) 
 #[derive(Deserialize)]
 struct EnrolmentsQuery {
     reference: Option<String>,
+}
+
+async fn admin_followups(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<EnrolmentsQuery>,
+) -> Response {
+    if let Some(refusal) = admin_refusal(&state, &headers) {
+        return refusal;
+    }
+    match crate::followups::list(&state.db, q.reference.as_deref()).await {
+        Ok(list) => {
+            let mut r = Json(list).into_response();
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => db_error(&state, e),
+    }
 }
 
 async fn admin_enrolments(

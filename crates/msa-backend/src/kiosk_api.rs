@@ -76,13 +76,14 @@ async fn authorise(
         tracing::info!(kiosk = %kiosk, "kiosk API: a kiosk asked for another kiosk's path");
         return Err(outcome(StatusCode::FORBIDDEN, "forbidden"));
     }
-    if let Err(wait) = state.limiter.check(&kiosk) {
-        return Err(with_retry_after(
+    match state.limiter.check(&state.db, &kiosk).await {
+        Ok(Ok(())) => Ok(kiosk),
+        Ok(Err(wait)) => Err(with_retry_after(
             outcome(StatusCode::TOO_MANY_REQUESTS, "throttled"),
             wait.as_secs_f64().ceil() as u64,
-        ));
+        )),
+        Err(e) => Err(unavailable(state, &e)),
     }
-    Ok(kiosk)
 }
 
 fn help_call(status: StatusCode, call: &HelpCall) -> Response {

@@ -15,6 +15,7 @@ pub mod enrol;
 mod fold;
 pub mod heartbeat;
 pub mod helpcalls;
+pub mod followups;
 pub mod http;
 pub mod kiosk_api;
 pub mod mailouts;

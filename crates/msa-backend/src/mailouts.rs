@@ -3,7 +3,7 @@
 
 use crate::db::{rfc3339, Db};
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 /// One mail-out as listed (`GET /admin/mailouts`, `msa-backend mailouts`).
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +28,31 @@ pub fn mask_recipient(kind: &str, recipient: &str) -> String {
         let town = recipient.rsplit(',').next().unwrap_or("").trim();
         format!("adresse connue de la MSA (•••, {town})")
     }
+}
+
+/// Write one mail-out in `tx` (the transaction that decided to send it).
+pub(crate) async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    kind: &str,
+    reference: &str,
+    nir: Option<&str>,
+    recipient: &str,
+    contents: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO mailouts (kind, reference, nir, recipient, contents, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(kind)
+    .bind(reference)
+    .bind(nir.map(str::to_owned))
+    .bind(recipient)
+    .bind(contents)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Every mail-out, oldest first.

@@ -49,6 +49,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the counsellor follow-ups of permanent refusals: reference, kiosk, reason, codes,
+    /// what was sent, when. No personal data unless --json (the whole rows, for a counsellor).
+    Followups {
+        #[command(flatten)]
+        db: DbArg,
+        /// Print the whole rows as JSON (NIR, names, e-mail, phone: personal data).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -154,10 +163,10 @@ struct ServeArgs {
     #[arg(long = "fault", env = "MSA_BACKEND_FAULT", default_value = "off")]
     fault: String,
     /// TEST KNOB: allow PUT /admin/fault to change the fault at run time.
-    #[arg(long, env = "MSA_BACKEND_FAULT_INJECTION")]
+    #[arg(long, env = "MSA_BACKEND_FAULT_INJECTION", value_parser = clap::builder::BoolishValueParser::new())]
     fault_injection: bool,
     /// Do not seed the demo insured persons.
-    #[arg(long, env = "MSA_BACKEND_NO_DEMO")]
+    #[arg(long, env = "MSA_BACKEND_NO_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
     no_demo: bool,
     /// Console: a kiosk without a heartbeat for this many minutes is shown « silencieuse ».
     #[arg(long, env = "MSA_BACKEND_CONSOLE_SILENT_MINUTES", default_value_t = 5)]
@@ -297,6 +306,18 @@ async fn main() -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
                 print!("{}", msa_backend::mailouts::render_table(&list));
+            }
+            Ok(())
+        }
+        Command::Followups { db, json } => {
+            init_tracing("warn");
+            let db = msa_backend::Db::connect(&db.database).await?;
+            let list = msa_backend::followups::list(&db, None).await?;
+            db.close().await;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                print!("{}", msa_backend::followups::render_table(&list));
             }
             Ok(())
         }

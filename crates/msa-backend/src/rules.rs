@@ -76,7 +76,7 @@ pub fn card_str(card: CardKind) -> &'static str {
 
 /// References are short codes the person notes: `K7Q2-9DF3`. Not personal data, so
 /// they may be logged; anything else is refused.
-fn reference_ok(reference: &str) -> bool {
+pub fn reference_ok(reference: &str) -> bool {
     (1..=40).contains(&reference.len())
         && reference
             .bytes()

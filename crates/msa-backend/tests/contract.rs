@@ -300,7 +300,8 @@ async fn already_enrolled_is_409(kind: Kind) {
     let p = person("Haddad");
     for v in [vitale(&p), none()] {
         let b = body(&p, v);
-        let a = h.enrol(&b, &new_key()).await;
+        let key = new_key();
+        let a = h.enrol(&b, &key).await;
         assert_eq!(
             (a.status, a.outcome()),
             (409, "alreadyEnrolled"),
@@ -308,8 +309,31 @@ async fn already_enrolled_is_409(kind: Kind) {
             a.body
         );
         assert_eq!(a.body["reference"], b["reference"]);
+        // The backend took charge of the person: the kiosk may delete its copy.
+        assert_eq!(a.body["followUp"], "recorded");
+        // The replay says the same, and records nothing twice.
+        let again = h.enrol(&b, &key).await;
+        assert_eq!(again.body, a.body);
     }
-    assert!(h.mailouts().await.is_empty());
+    // No password, one letter per refused enrolment, to the address on file.
+    let mails = h.mailouts().await;
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    for m in &mails {
+        assert_eq!(m["kind"], "letter");
+        assert_eq!(
+            m["contents"],
+            msa_backend::followups::ALREADY_ENROLLED_CONTENTS
+        );
+        assert!(m["recipient"]
+            .as_str()
+            .unwrap()
+            .starts_with("adresse connue de la MSA"));
+    }
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM followups WHERE reason = 'alreadyEnrolled'")
+            .await,
+        2
+    );
     h.finish().await;
 }
 
@@ -363,6 +387,7 @@ async fn invalid_bodies_give_the_core_codes(kind: Kind) {
         ("verification", payment(-5)),
         ("verification", payment(1_000_000_000)),
     ];
+    let followed_up = mutations.len() + 1;
     for (field, value) in mutations {
         let mut b = good.clone();
         b[field] = value.clone();
@@ -373,6 +398,8 @@ async fn invalid_bodies_give_the_core_codes(kind: Kind) {
             "{field}={value}: {}",
             a.body
         );
+        // A readable request: a counsellor takes it over.
+        assert_eq!(a.body["followUp"], "recorded", "{field}={value}");
         let got: Vec<(String, Option<String>)> = a.body["errors"]
             .as_array()
             .unwrap()
@@ -403,42 +430,63 @@ async fn invalid_bodies_give_the_core_codes(kind: Kind) {
         a.codes(),
         vec!["name.empty", "email.format", "department.mayotte"]
     );
+    assert_eq!(a.body["followUp"], "recorded");
+    let no_follow_up = |a: &Answer| {
+        assert!(a.body.get("followUp").is_none(), "{}", a.body);
+    };
     // Bodies that do not even parse.
     let mut b = good.clone();
     b["verification"] = json!({"kind": "fingerprint"});
     let a = h.enrol(&b, &new_key()).await;
     assert_eq!(a.codes(), vec!["verification.choose"]);
     assert_eq!(a.body["errors"][0]["field"], "verificationKind");
+    no_follow_up(&a);
     let mut b = good.clone();
     b.as_object_mut().unwrap().remove("email");
     let a = h.enrol(&b, &new_key()).await;
     assert_eq!(a.codes(), vec!["system.internal"]);
     assert_eq!(a.body["errors"][0]["field"], Value::Null);
+    no_follow_up(&a);
     let a = h.enrol(&json!("not an object"), &new_key()).await;
     assert_eq!(
         (a.status, a.codes()),
         (422, vec!["system.internal".to_owned()])
     );
+    no_follow_up(&a);
     // A bad reference is refused too (it goes to the logs).
     let mut b = good.clone();
     b["reference"] = json!("Jean Dupont 1984");
-    assert_eq!(
-        h.enrol(&b, &new_key()).await.codes(),
-        vec!["system.internal"]
-    );
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!(a.codes(), vec!["system.internal"]);
+    no_follow_up(&a);
     // Missing or malformed Idempotency-Key.
     let a = h.enrol_as(&good, None, Some(TEST_KIOSK_TOKEN)).await;
     assert_eq!(
         (a.status, a.codes()),
         (422, vec!["system.internal".to_owned()])
     );
+    no_follow_up(&a);
     let a = h
         .enrol_as(&good, Some("not-a-uuid"), Some(TEST_KIOSK_TOKEN))
         .await;
     assert_eq!(a.status, 422);
-    // Nothing was created by any of these.
+    no_follow_up(&a);
+    // No account and no enrolment from any of these; a follow-up for each readable one
+    // (not for the bodies that do not parse, the bad reference or the missing key, which say
+    // nothing of `followUp`), and never a typed value in its codes.
     assert_eq!(h.account(&nir13(&p)).await, None);
     assert_eq!(h.count("SELECT COUNT(*) FROM enrolments").await, 0);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM followups WHERE reason = 'invalid'")
+            .await,
+        i64::try_from(followed_up).unwrap()
+    );
+    let listed = h.get("/admin/followups", "", Some(TEST_ADMIN_TOKEN)).await;
+    for f in listed.body.as_array().unwrap() {
+        for c in f["codes"].as_array().unwrap() {
+            assert!(enrol_core::ALL_CODES.contains(&c.as_str().unwrap()), "{c}");
+        }
+    }
     h.finish().await;
 }
 
@@ -499,12 +547,31 @@ async fn idempotency_key_reused_with_another_body(kind: Kind) {
     assert_eq!(h.enrol(&b, &key).await.outcome(), "verified");
     let mut other = b.clone();
     other["phone"] = json!("+33699999999");
-    let a = h.enrol(&other, &key).await;
-    assert_eq!((a.status, a.outcome()), (422, "idempotencyKeyReused"));
-    assert_eq!(a.body, json!({"outcome": "idempotencyKeyReused"}));
+    for _ in 0..2 {
+        let a = h.enrol(&other, &key).await;
+        assert_eq!((a.status, a.outcome()), (422, "idempotencyKeyReused"));
+        assert_eq!(
+            a.body,
+            json!({"outcome": "idempotencyKeyReused", "followUp": "recorded"})
+        );
+    }
     // The stored answer is untouched.
     assert_eq!(h.enrol(&b, &key).await.outcome(), "verified");
     assert_eq!(h.count("SELECT COUNT(*) FROM enrolments").await, 1);
+    // The other body is a person nobody handles: one follow-up, one e-mail to the address
+    // typed, however often it comes.
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM followups WHERE reason = 'idempotencyKeyReused'")
+            .await,
+        1
+    );
+    let mails = h.mailouts().await;
+    let notices: Vec<_> = mails
+        .iter()
+        .filter(|m| m["contents"] == msa_backend::followups::NOT_TAKEN_CONTENTS)
+        .collect();
+    assert_eq!(notices.len(), 1, "{mails:?}");
+    assert_eq!(notices[0]["kind"], "email");
     h.finish().await;
 }
 
@@ -793,7 +860,7 @@ async fn admin_endpoints_need_the_admin_token(kind: Kind) {
     let Some(h) = Harness::start(kind).await else {
         return;
     };
-    for path in ["/admin/mailouts", "/admin/enrolments"] {
+    for path in ["/admin/mailouts", "/admin/enrolments", "/admin/followups"] {
         for token in [None, Some("nope"), Some(TEST_KIOSK_TOKEN)] {
             let a = h.get(path, "", token).await;
             assert_eq!(a.status, 401, "{path}");
@@ -863,6 +930,22 @@ async fn seeding_twice_is_idempotent_and_survives_restart() {
             .try_get(0)
             .unwrap();
         assert_eq!(mode, "wal");
+        // FULL (2): an acknowledged enrolment is on disk before its answer leaves.
+        let synchronous: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(h.server().state.db.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(synchronous, 2);
+        // The token buckets only: NORMAL (1), a lost bucket is harmless.
+        let synchronous: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(h.server().state.db.limits_pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(synchronous, 1);
     }
     let server = msa_backend::spawn(msa_backend::Config::for_tests(url))
         .await

@@ -11,39 +11,6 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_msa-backend");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn wait_ready(base: &str) {
-    let client = client();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(r) = client.get(format!("{base}/ready")).send().await {
-            if r.status().as_u16() == 200 {
-                return;
-            }
-        }
-        assert!(Instant::now() < deadline, "backend not ready in time");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standalone_process_serves_and_logs_no_personal_data() {
     let tmp = tempfile::tempdir().unwrap();
@@ -138,6 +105,8 @@ async fn standalone_process_serves_and_logs_no_personal_data() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 422);
+    // A readable refusal: a counsellor follow-up, and an e-mail to the address typed.
+    assert_eq!(r.json::<Value>().await.unwrap()["followUp"], "recorded");
 
     // The admin view shows exactly what was typed, with the kiosk the token belongs to.
     let reference = sent[1].1["reference"].as_str().unwrap();
@@ -161,9 +130,18 @@ async fn standalone_process_serves_and_logs_no_personal_data() {
     assert!(out.status.success());
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.starts_with("kind"), "{table}");
+    // Three passwords by e-mail, and the e-mail of the refused request's follow-up.
     assert_eq!(
         table.lines().filter(|l| l.starts_with("email")).count(),
-        3,
+        4,
+        "{table}"
+    );
+    assert_eq!(
+        table
+            .lines()
+            .filter(|l| l.contains("n'a pas pu être enregistrée"))
+            .count(),
+        1,
         "{table}"
     );
     assert_eq!(
@@ -179,7 +157,35 @@ async fn standalone_process_serves_and_logs_no_personal_data() {
         .output()
         .unwrap();
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 4);
+    assert_eq!(list.as_array().unwrap().len(), 5);
+
+    // followups CLI: the refused request, with its code, and no personal data unless --json.
+    let out = Command::new(BIN)
+        .args(["followups", "--database", &db])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    let refused = bad["reference"].as_str().unwrap();
+    let line = table
+        .lines()
+        .find(|l| l.starts_with(refused))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        line.contains("invalid") && line.contains("nir.checksum") && line.contains("email"),
+        "{line}"
+    );
+    for field in ["nir", "lastName", "firstName", "email", "phone"] {
+        let v = bad[field].as_str().unwrap();
+        assert!(!table.contains(v), "{field} printed by followups");
+    }
+    let out = Command::new(BIN)
+        .args(["followups", "--json", "--database", &db])
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["lastName"], bad["lastName"]);
 
     // Stop the server and read everything it logged.
     kill_term(&server.0);

@@ -213,6 +213,37 @@ pub async fn fresh_database(
     }
 }
 
+/// Drop the PostgreSQL schema made by [`fresh_database`] (nothing for SQLite).
+pub async fn drop_database(pg: Option<(String, String)>) {
+    if let Some((base, schema)) = pg {
+        if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&base).await {
+            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&mut conn)
+                .await;
+            let _ = <sqlx::AnyConnection as sqlx::Connection>::close(conn).await;
+        }
+    }
+}
+
+/// Read a real answer and check it against the operation's entry in openapi.yaml.
+pub async fn checked_answer(path: &str, method: &str, resp: reqwest::Response) -> Answer {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = resp.bytes().await.expect("body");
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+        panic!(
+            "{method} {path} {status}: not JSON: {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    spec().check(path, method, status, &headers, &body);
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(20))
@@ -251,33 +282,12 @@ impl Harness {
         if let Some(server) = self.server.take() {
             server.stop().await.expect("clean stop");
         }
-        if let Some((base, schema)) = self.pg.take() {
-            if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&base).await {
-                let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                    .execute(&mut conn)
-                    .await;
-                let _ = <sqlx::AnyConnection as sqlx::Connection>::close(conn).await;
-            }
-        }
+        drop_database(self.pg.take()).await;
         drop(self.tmp.take());
     }
 
     async fn answer(&self, path: &str, method: &str, resp: reqwest::Response) -> Answer {
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.expect("body");
-        let body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-            panic!(
-                "{method} {path} {status}: not JSON: {}",
-                String::from_utf8_lossy(&bytes)
-            )
-        });
-        spec().check(path, method, status, &headers, &body);
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        checked_answer(path, method, resp).await
     }
 
     /// `POST /v1/enrolments` with the test kiosk token.
@@ -369,6 +379,47 @@ impl Harness {
             .expect("count")
             .try_get::<i64, _>(0)
             .expect("count value")
+    }
+}
+
+// ---------------------------------------------------------------- backend processes
+
+/// The `msa-backend` binary built with these tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_msa-backend");
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child process killed (and reaped) when dropped, so a failed test leaves none behind.
+pub struct Child(pub std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Wait until `GET {base}/ready` answers 200 (30 s at most).
+pub async fn wait_ready(base: &str) {
+    let client = client();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Ok(r) = client.get(format!("{base}/ready")).send().await {
+            if r.status().as_u16() == 200 {
+                return;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "backend not ready in time"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 
