@@ -6,8 +6,6 @@
 //! and data folder, and leaves no process behind (process groups are ended on drop, even when the
 //! test fails). A failing test saves a screenshot under `target/e2e-artifacts/`.
 
-#![allow(dead_code)] // each test binary uses its own part of the harness
-
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};

@@ -1,13 +1,11 @@
 //! Steps of the wizard as a person does them, for the end-to-end tests: find things by their
 //! role and accessible name or by their label, type, press « Suivant ».
 
-#![allow(dead_code)]
-
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::common::Kiosk;
+use crate::harness::Kiosk;
 
 /// One person's answers, as typed.
 #[derive(Clone, Debug)]
@@ -336,7 +334,7 @@ pub const EN: Labels = Labels {
 
 /// A string of the UI's translations (`ui/i18n/<lang>.json`), `%{x}` placeholders left as is.
 pub fn i18n(lang: &str, key: &str) -> String {
-    let path = crate::common::repo_root().join(format!("ui/i18n/{lang}.json"));
+    let path = crate::harness::repo_root().join(format!("ui/i18n/{lang}.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let strings: Value = serde_json::from_str(&text).unwrap();
@@ -350,7 +348,7 @@ pub fn i18n(lang: &str, key: &str) -> String {
 /// one (`error.lastName.name.empty`), else the common one (`error.name.empty`), as
 /// `ui/js/i18n.js` `errorKey` chooses.
 pub fn error_message(field: &str, code: &str) -> String {
-    let path = crate::common::repo_root().join("ui/i18n/fr.json");
+    let path = crate::harness::repo_root().join("ui/i18n/fr.json");
     let strings: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let specific = format!("error.{field}.{code}");
     match strings[&specific].as_str() {

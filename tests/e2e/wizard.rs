@@ -3,15 +3,12 @@
 //! refusal shown and tied to its field; the back link and « Modifier » keep every answer.
 //! Elements are found by role, label and accessible name only.
 
-mod common;
-mod wizard;
-
 use std::time::Duration;
 
-use common::{e2e, Kiosk, Launch};
+use crate::harness::{e2e, Kiosk, Launch};
 use fantoccini::key::Key;
 use serde_json::{json, Value};
-use wizard::{
+use crate::steps::{
     accept_and_submit, answer_up_to_review, assert_received, choose_department, choose_item, click,
     error_message, expect_focus, expect_step, fill_identity, focused_name, form_values, i18n,
     identity_fields, is_shown, jean, main_text, next, osk_fill, osk_ok, osk_type, press,

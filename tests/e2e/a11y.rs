@@ -2,14 +2,11 @@
 //! screen of the wizard, its error states, the dialogs and the display settings (high contrast,
 //! 200 % text). Each run's full report is written to `target/e2e-artifacts/axe/<screen>.json`.
 
-mod common;
-mod wizard;
-
 use std::time::Duration;
 
-use common::{e2e, repo_root, Kiosk, Launch};
+use crate::harness::{e2e, repo_root, Kiosk, Launch};
 use serde_json::{json, Value};
-use wizard::{
+use crate::steps::{
     choose_department, choose_item, click, expect_step, i18n, jean, next, type_into, Item, FR,
 };
 
@@ -363,7 +360,7 @@ async fn the_idle_dialog_passes_axe_and_continue_restores_the_screen() {
             click(&kiosk, "button", &i18n("fr", "idle.continue")).await;
             wait_no_dialog(&kiosk).await;
             expect_step(&kiosk, &FR, 2).await;
-            assert_eq!(wizard::value_of(&kiosk, FR.nir).await, "1 84 12");
+            assert_eq!(crate::steps::value_of(&kiosk, FR.nir).await, "1 84 12");
             audit.assert_clean("on the idle dialog");
         },
     )

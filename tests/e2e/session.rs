@@ -1,18 +1,15 @@
 //! The session's end, every way it can end, in the real app: the idle dialog (WCAG 2.2.1), the
 //! wipe, a crash, and a canary identity searched for everywhere afterwards.
 
-mod common;
-mod wizard;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{e2e, one_at_a_time, Kiosk, Launch};
+use crate::harness::{e2e, one_at_a_time, Kiosk, Launch};
 use msa_kiosk::outbox::{Outbox, OutboxKey};
 use msa_kiosk::secrets::KeyringStore;
 use serde_json::json;
-use wizard::{
+use crate::steps::{
     accept_and_submit, answer_up_to_review, click, expect_step, next, reference_in, type_into,
     value_of, Item, Person, FR,
 };
@@ -316,7 +313,7 @@ async fn killed_right_after_the_confirmation_it_delivers_once_after_the_restart(
     let kiosk = Kiosk::start("crash-after-confirmation", Launch::kiosk().with_backend()).await;
     let backend = kiosk.backend.as_ref().unwrap();
     backend.set_fault("unavailable").await;
-    answer_up_to_review(&kiosk, &FR, &wizard::jean()).await;
+    answer_up_to_review(&kiosk, &FR, &crate::steps::jean()).await;
     let text = accept_and_submit(&kiosk, &FR).await;
     assert!(
         text.contains("gardée"),

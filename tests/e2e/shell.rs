@@ -1,10 +1,8 @@
 //! The kiosk shell, end to end in the real webview: the welcome screen, and the lock-down.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{e2e, Launch};
+use crate::harness::{e2e, Launch};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]

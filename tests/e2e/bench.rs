@@ -4,14 +4,11 @@
 //!
 //! `cargo test --test e2e_bench -- --ignored --nocapture`
 
-mod common;
-mod wizard;
-
 use std::time::Duration;
 
-use common::{e2e, Kiosk, Launch};
+use crate::harness::{e2e, Kiosk, Launch};
 use serde_json::{json, Value};
-use wizard::{answer_up_to_review, click, expect_step, i18n, jean, next, FR};
+use crate::steps::{answer_up_to_review, click, expect_step, i18n, jean, next, FR};
 
 /// In the page: the click on a submit button starts the clock; the first moment a different
 /// step heading has focus stops it (a MutationObserver and focusin, whichever sees it first),

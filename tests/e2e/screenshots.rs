@@ -2,13 +2,10 @@
 //! `KIOSK_SCREENSHOTS_DIR` names it) and as test artifacts otherwise. Each screen is checked
 //! to be the expected step before it is photographed.
 
-mod common;
-mod wizard;
-
 use std::path::PathBuf;
 
-use common::{e2e, repo_root, Kiosk, Launch};
-use wizard::{choose_department, choose_item, click, expect_step, jean, next, type_into, FR};
+use crate::harness::{e2e, repo_root, Kiosk, Launch};
+use crate::steps::{choose_department, choose_item, click, expect_step, jean, next, type_into, FR};
 
 async fn shoot(kiosk: &Kiosk, name: &str) {
     let dir = std::env::var_os("KIOSK_SCREENSHOTS_DIR")

@@ -1,11 +1,8 @@
 //! Whole enrolments in the real app, against a real reference backend: what the person types
 //! reaches the MSA exactly, and the confirmation says what happens next.
 
-mod common;
-mod wizard;
-
-use common::{e2e, Launch};
-use wizard::{accept_and_submit, answer_up_to_review, assert_received, jean, Item, Person, FR};
+use crate::harness::{e2e, Launch};
+use crate::steps::{accept_and_submit, answer_up_to_review, assert_received, jean, Item, Person, FR};
 
 async fn enrol_and_check(
     name: &str,
