@@ -7,9 +7,12 @@
 //! `cargo test --test e2e bench -- --ignored --nocapture`.
 //!
 //! - `harness`: the app, its driver, display, folders and backend; finding things by role and name.
-//! - `steps`: the people and their answers, and the wizard's steps as a person does them.
+//! - `persons`: the people of the tests and their answers.
+//! - `steps`: the wizard's steps as a person does them, by touch, keyboard or on-screen keyboard
+//!   (`go_to_step`), and what the screen shows.
 
 mod harness;
+mod persons;
 mod steps;
 
 mod a11y;
@@ -19,3 +22,10 @@ mod screenshots;
 mod session;
 mod shell;
 mod wizard;
+
+/// The kiosk's library items these tests use, named in one place: their paths follow the
+/// layout of `src-tauri/src/`.
+mod kiosk {
+    pub use msa_kiosk::outbox::{Outbox, OutboxKey};
+    pub use msa_kiosk::secrets::KeyringStore;
+}
