@@ -180,10 +180,9 @@ async fn a_whole_enrolment_on_the_on_screen_keyboard() {
         |kiosk| async move {
             let person = jean();
             // Kiosk mode: full screen, and it stays so when asked for another size. WebKit
-            // answers the request once it has handed it to GTK, before the window changes: the
-            // page counts its `resize` events from before the request, and is checked after it
-            // has rendered 30 more frames (a resize let through reaches the page by then: the
-            // tablet test below sees its own within a few frames).
+            // answers the request once it has handed it to GTK, before the window changes, and
+            // a refusal has no event of its own: the page counts its `resize` events from
+            // before the request, and is checked after it has rendered 30 more frames.
             kiosk.heading().await;
             kiosk
                 .js("window.__resizes = 0; window.addEventListener('resize', () => { window.__resizes += 1; }); return true;", vec![])
