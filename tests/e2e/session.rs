@@ -240,8 +240,12 @@ async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
                     .count(),
                 1
             );
-            // The confirmation returns to the welcome screen by itself after its short delay.
-            kiosk.by_role("button", FR.start).await;
+            // The confirmation returns to the welcome screen by itself after its short delay
+            // (5 s from the confirmation, counted by Rust's clock; more than `by_role`'s 5 s
+            // from here when the machine is busy).
+            kiosk
+                .by_role_within("button", FR.start, Duration::from_secs(15))
+                .await;
             let outbox = Outbox::open(
                 &kiosk.data_dir().join("outbox.db"),
                 &OutboxKey::load_or_create(&KeyringStore).unwrap(),
