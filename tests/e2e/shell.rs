@@ -1,11 +1,8 @@
 //! The kiosk shell, end to end in the real webview: the welcome screen, and the lock-down.
 
-mod common;
-
-use std::time::Duration;
-
-use common::{e2e, Launch};
 use serde_json::json;
+
+use crate::harness::{e2e, Launch};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_welcome_screen_renders_in_kiosk_mode() {
@@ -43,30 +40,46 @@ async fn the_welcome_screen_renders_in_kiosk_mode() {
     .await;
 }
 
+/// What the app logs when it refuses a navigation or a window (`src-tauri/src/window.rs`).
+const NAVIGATION_REFUSED: &str = "navigation away from the app refused";
+const NEW_WINDOW_REFUSED: &str = "new window refused";
+
 #[tokio::test(flavor = "multi_thread")]
 async fn navigation_and_new_windows_leave_the_app_on_its_own_page() {
     e2e("lockdown-navigation", Launch::kiosk(), |kiosk| async move {
         let before = kiosk.js("return location.href;", vec![]).await;
         let heading_before = kiosk.heading().await;
 
+        // The page cannot stop this one: Rust refuses it, and says so in its log.
+        let refused = kiosk.log().matches(NAVIGATION_REFUSED).count();
         kiosk.js("location.href = 'https://example.org/'; return true;", vec![]).await;
-        tokio::time::sleep(Duration::from_millis(800)).await;
+        kiosk.wait_for_log(NAVIGATION_REFUSED, refused + 1).await;
         assert_eq!(kiosk.js("return location.href;", vec![]).await, before);
         assert_eq!(kiosk.heading().await, heading_before);
 
+        // `window.open` is answered by the page's lock-down (null: no window was asked of
+        // WebKit, so none can come later), or else refused by Rust, which logs it.
+        let refused_windows = kiosk.log().matches(NEW_WINDOW_REFUSED).count();
         let opened = kiosk
             .js("const w = window.open('https://example.org/', '_blank'); return w === null ? 'null' : 'window';", vec![])
             .await;
-        tokio::time::sleep(Duration::from_millis(800)).await;
+        if opened != json!("null") {
+            kiosk.wait_for_log(NEW_WINDOW_REFUSED, refused_windows + 1).await;
+        }
         let windows = kiosk.client.windows().await.unwrap();
         assert_eq!(windows.len(), 1, "window.open made a new window ({opened})");
         assert_eq!(kiosk.js("return location.href;", vec![]).await, before);
 
-        // A link to another origin does not navigate either.
-        kiosk
-            .js("const a = document.createElement('a'); a.href = 'https://example.org/'; document.body.append(a); a.click(); return true;", vec![])
+        // A link to another origin does not navigate either: the page cancels the click (then
+        // nothing is asked of WebKit), or else Rust refuses the navigation and logs it.
+        let refused = kiosk.log().matches(NAVIGATION_REFUSED).count();
+        let cancelled = kiosk
+            .js("const a = document.createElement('a'); a.href = 'https://example.org/'; document.body.append(a); let cancelled = null; window.addEventListener('click', (e) => { cancelled = e.defaultPrevented; }, { once: true }); a.click(); a.remove(); return cancelled;", vec![])
             .await;
-        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert!(cancelled.is_boolean(), "the click was not seen: {cancelled}");
+        if cancelled != json!(true) {
+            kiosk.wait_for_log(NAVIGATION_REFUSED, refused + 1).await;
+        }
         assert_eq!(kiosk.js("return location.href;", vec![]).await, before);
     })
     .await;
@@ -76,14 +89,19 @@ async fn navigation_and_new_windows_leave_the_app_on_its_own_page() {
 async fn the_page_has_no_inline_script_or_remote_origin_allowed() {
     e2e("lockdown-csp", Launch::kiosk(), |kiosk| async move {
         kiosk.heading().await;
-        // An inline script added by markup must not run under the CSP.
-        let ran = kiosk
+        // An inline script added by markup must not run under the CSP: it would run as it is
+        // inserted; the CSP's refusal is reported by a `securitypolicyviolation` event.
+        let outcome = kiosk
             .js(
-                "window.__inlineRan = false; const s = document.createElement('script'); s.textContent = 'window.__inlineRan = true'; document.head.append(s); return new Promise(r => setTimeout(() => r(window.__inlineRan), 200));",
+                "return new Promise((resolve) => { window.__inlineRan = false; document.addEventListener('securitypolicyviolation', (e) => resolve({ ran: window.__inlineRan, directive: e.effectiveDirective }), { once: true }); const s = document.createElement('script'); s.textContent = 'window.__inlineRan = true'; document.head.append(s); if (window.__inlineRan) resolve({ ran: true, directive: null }); });",
                 vec![],
             )
             .await;
-        assert_eq!(ran, json!(false), "an inline script ran despite the CSP");
+        assert_eq!(outcome["ran"], json!(false), "an inline script ran despite the CSP");
+        assert!(
+            outcome["directive"].as_str().is_some_and(|d| d.starts_with("script-src")),
+            "the refusal is not the CSP's script rule: {outcome}"
+        );
         // Nor may the page fetch from a remote origin.
         let fetched = kiosk
             .js(

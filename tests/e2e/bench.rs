@@ -2,16 +2,15 @@
 //! focus, inside the real webview (Rust's validation over IPC included, WebDriver's round trips
 //! excluded: both ends are timed in the page with `performance.now()`).
 //!
-//! `cargo test --test e2e_bench -- --ignored --nocapture`
-
-mod common;
-mod wizard;
+//! `cargo test --test e2e bench -- --ignored --nocapture`
 
 use std::time::Duration;
 
-use common::{e2e, Kiosk, Launch};
 use serde_json::{json, Value};
-use wizard::{answer_up_to_review, click, expect_step, i18n, jean, next, FR};
+
+use crate::harness::{e2e, Kiosk, Launch};
+use crate::persons::jean;
+use crate::steps::{click, expect_step, go_to_step, i18n, next, Input, FR};
 
 /// In the page: the click on a submit button starts the clock; the first moment a different
 /// step heading has focus stops it (a MutationObserver and focusin, whichever sees it first),
@@ -81,7 +80,7 @@ async fn samples(kiosk: &Kiosk) -> (Vec<f64>, Vec<f64>) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "a benchmark: cargo test --test e2e_bench -- --ignored --nocapture"]
+#[ignore = "a benchmark: cargo test --test e2e bench -- --ignored --nocapture"]
 async fn step_latency() {
     e2e("bench-step-latency", Launch::kiosk(), |kiosk| async move {
         kiosk.heading().await;
@@ -90,7 +89,7 @@ async fn step_latency() {
 
         // 5 whole enrolments up to the review: 4 « Suivant » each (2→3, 3→4, 4→5, 5→6).
         for _ in 0..5 {
-            answer_up_to_review(&kiosk, &FR, &person).await;
+            go_to_step(&kiosk, &FR, &person, 6, Input::Touch).await;
             click(&kiosk, "button", &i18n("fr", "toolbar.cancel")).await;
             click(&kiosk, "button", &i18n("fr", "cancel.confirm")).await;
             kiosk
@@ -107,7 +106,7 @@ async fn step_latency() {
         let forward = samples(&kiosk).await;
 
         // 8 rounds of « Modifier » then « Suivant » back to the review, on each step.
-        answer_up_to_review(&kiosk, &FR, &person).await;
+        go_to_step(&kiosk, &FR, &person, 6, Input::Touch).await;
         let before_changes = samples(&kiosk).await.0.len();
         for _ in 0..8 {
             for (link, step) in [

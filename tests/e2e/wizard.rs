@@ -3,19 +3,19 @@
 //! refusal shown and tied to its field; the back link and « Modifier » keep every answer.
 //! Elements are found by role, label and accessible name only.
 
-mod common;
-mod wizard;
-
 use std::time::Duration;
 
-use common::{e2e, Kiosk, Launch};
 use fantoccini::key::Key;
+use msa_test_support::wait;
 use serde_json::{json, Value};
-use wizard::{
-    accept_and_submit, answer_up_to_review, assert_received, choose_department, choose_item, click,
-    error_message, expect_focus, expect_step, fill_identity, focused_name, form_values, i18n,
-    identity_fields, is_shown, jean, main_text, next, osk_fill, osk_ok, osk_type, press,
-    review_answers, tab_to, type_into, value_of, Item, Person, EN, FR,
+
+use crate::harness::{e2e, Kiosk, Launch, POLL};
+use crate::persons::{elodie, jean, Item};
+use crate::steps::{
+    accept_and_submit, answer_step, assert_received, choose_department, choose_item, click,
+    error_message, expect_focus, expect_step, fill_identity, focused_name, form_values, go_to_step,
+    i18n, identity_fields, is_shown, main_text, next, osk_ok, osk_type, press, review_answers,
+    tab_to, type_into, value_of, Input, EN, FR,
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ async fn an_enrolment_in_english_reaches_the_msa() {
             );
 
             let person = jean();
-            answer_up_to_review(&kiosk, &EN, &person).await;
+            go_to_step(&kiosk, &EN, &person, 6, Input::Touch).await;
             let review = main_text(&kiosk).await;
             assert!(review.contains(&i18n("en", "review.title")), "{review}");
             assert!(review.contains("3 December 1984"), "the date in English: {review}");
@@ -110,38 +110,11 @@ async fn a_whole_enrolment_by_keyboard_alone() {
         Launch::tablet().with_backend(),
         |kiosk| async move {
             let person = jean();
-            kiosk.heading().await;
-            tab_to(&kiosk, "button", FR.start).await;
-            press(&kiosk, &Key::Enter).await;
-
-            // Step 2: focus on the heading; Tab reaches the field; Enter sends the form.
-            expect_step(&kiosk, &FR, 2).await;
-            assert_eq!(
-                focused_name(&kiosk).await.0,
-                "heading",
-                "focus on the heading"
-            );
-            press(&kiosk, &Key::Tab).await;
-            expect_focus(&kiosk, "textbox", FR.nir).await;
-            press(&kiosk, person.nir).await;
-            press(&kiosk, &Key::Enter).await;
-
-            // Step 3: the fields in reading order, each reached with one Tab.
-            expect_step(&kiosk, &FR, 3).await;
-            assert_eq!(
-                focused_name(&kiosk).await.0,
-                "heading",
-                "focus on the heading"
-            );
-            for (label, text) in identity_fields(&FR, &person) {
-                press(&kiosk, &Key::Tab).await;
-                expect_focus(&kiosk, "textbox", label).await;
-                press(&kiosk, text).await;
-            }
-            press(&kiosk, &Key::Enter).await;
+            // Steps 2 and 3: focus on the heading; the fields in reading order, each one Tab
+            // away; Enter sends the form.
+            go_to_step(&kiosk, &FR, &person, 4, Input::Keyboard).await;
 
             // Step 4: the radio group is one Tab stop; arrows choose; the revealed field is next.
-            expect_step(&kiosk, &FR, 4).await;
             tab_to(&kiosk, "radio", FR.vitale_photo.0).await;
             press(&kiosk, &Key::Space).await;
             press(&kiosk, &Key::Down).await;
@@ -160,17 +133,9 @@ async fn a_whole_enrolment_by_keyboard_alone() {
             press(&kiosk, serial).await;
             press(&kiosk, &Key::Enter).await;
 
-            // Step 5: the agency's département first; Space chooses it.
+            // Step 5: Space chooses the département, Tab goes on to « Suivant ».
             expect_step(&kiosk, &FR, 5).await;
-            tab_to(&kiosk, "radio", "44 Loire-Atlantique").await;
-            press(&kiosk, &Key::Space).await;
-            assert_eq!(
-                form_values(&kiosk).await["44 Loire-Atlantique"],
-                json!(true),
-                "Space chooses the département"
-            );
-            tab_to(&kiosk, "button", FR.next).await;
-            press(&kiosk, &Key::Enter).await;
+            answer_step(&kiosk, &FR, &person, 5, Input::Keyboard).await;
 
             // Step 6: the box with Space, then « Valider » right after it.
             expect_step(&kiosk, &FR, 6).await;
@@ -213,20 +178,24 @@ async fn a_whole_enrolment_on_the_on_screen_keyboard() {
         "wizard-on-screen-keyboard",
         Launch::kiosk().with_backend(),
         |kiosk| async move {
-            let person = Person {
-                phone: "0612345678",
-                ..jean()
-            };
-            // Kiosk mode: full screen, and it stays so when asked for another size.
+            let person = jean();
+            // Kiosk mode: full screen, and it stays so when asked for another size. WebKit
+            // answers the request once it has handed it to GTK, before the window changes, and
+            // a refusal has no event of its own: the page counts its `resize` events from
+            // before the request, and is checked after it has rendered 30 more frames.
             kiosk.heading().await;
+            kiosk
+                .js("window.__resizes = 0; window.addEventListener('resize', () => { window.__resizes += 1; }); return true;", vec![])
+                .await;
             let _ = kiosk.client.set_window_size(1024, 700).await;
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            kiosk.render_frames(30).await;
+            let after = kiosk
+                .js("return [window.__resizes, window.innerWidth, window.innerHeight];", vec![])
+                .await;
             assert_eq!(
-                kiosk
-                    .js("return [window.innerWidth, window.innerHeight];", vec![])
-                    .await,
-                json!([1280, 800]),
-                "the kiosk window left full screen"
+                after,
+                json!([0, 1280, 800]),
+                "the kiosk window left full screen (resize events, width, height)"
             );
             click(&kiosk, "button", FR.start).await;
             expect_step(&kiosk, &FR, 2).await;
@@ -250,28 +219,12 @@ async fn a_whole_enrolment_on_the_on_screen_keyboard() {
             // « Suivant » is under the keyboard: its « OK » sends the step.
             osk_ok(&kiosk).await;
 
-            expect_step(&kiosk, &FR, 3).await;
-            osk_fill(&kiosk, FR.last_name, person.last_name, person.last_name).await;
-            // « OK » goes from field to field, then sends the step from the last one.
-            for (label, text) in identity_fields(&FR, &person).into_iter().skip(1) {
-                osk_ok(&kiosk).await;
-                assert_eq!(focused_name(&kiosk).await, ("textbox".into(), label.into()));
-                osk_type(&kiosk, text).await;
-                assert_eq!(value_of(&kiosk, label).await, text, "typed into {label:?}");
+            // Steps 3 and 4: a tap on the first field, then the keys, and « OK » from field to
+            // field and to send the step; step 5 by taps.
+            for step in 3..=5 {
+                expect_step(&kiosk, &FR, step).await;
+                answer_step(&kiosk, &FR, &person, step, Input::OnScreenKeyboard).await;
             }
-            osk_ok(&kiosk).await;
-
-            expect_step(&kiosk, &FR, 4).await;
-            click(&kiosk, "radio", FR.vitale_photo.0).await;
-            let Item::VitalePhoto(serial) = person.item else {
-                unreachable!()
-            };
-            osk_fill(&kiosk, FR.vitale_photo.1, serial, serial).await;
-            osk_ok(&kiosk).await;
-
-            expect_step(&kiosk, &FR, 5).await;
-            choose_department(&kiosk, person.department).await;
-            next(&kiosk, &FR).await;
 
             expect_step(&kiosk, &FR, 6).await;
             let answers = review_answers(&kiosk).await;
@@ -316,23 +269,23 @@ async fn an_enrolment_on_a_tablet_has_no_on_screen_keyboard() {
                 .await;
             assert_eq!(resized, json!([1024, 700]));
 
-            let elodie = Person {
-                nir: "2 90 03 44 109 123",
-                last_name: "Lefèvre",
-                first_name: "Élodie",
-                birth: ("15", "3", "1990"),
-                email: "elodie.lefevre@example.fr",
-                phone: "",
-                item: Item::VitaleNoPhoto("01024576124"),
-                department: "44",
-            };
+            let elodie = elodie();
             let keyboard = i18n("fr", "osk.label");
             click(&kiosk, "button", FR.start).await;
             expect_step(&kiosk, &FR, 2).await;
             click(&kiosk, "textbox", FR.nir).await;
             type_into(&kiosk, FR.nir, elodie.nir).await;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            assert_eq!(focused_name(&kiosk).await.1, FR.nir);
+            // The on-screen keyboard opens in the field's `focusin` handler, in the same task
+            // as the focus: once the field has focus, a keyboard would be there.
+            wait::until("the focus in the number's field", Duration::from_secs(5), POLL, || async {
+                let (_, name) = focused_name(&kiosk).await;
+                if name == FR.nir {
+                    Ok(())
+                } else {
+                    Err(name)
+                }
+            })
+            .await;
             assert!(
                 !is_shown(&kiosk, "group", &keyboard).await,
                 "an on-screen keyboard appeared in tablet mode"
@@ -567,17 +520,9 @@ async fn refusals_on_the_number_and_the_personal_information() {
 #[tokio::test(flavor = "multi_thread")]
 async fn refusals_on_the_verification_the_departement_and_the_terms() {
     e2e("wizard-errors-later", Launch::kiosk(), |kiosk| async move {
-        let person = jean();
-        click(&kiosk, "button", FR.start).await;
-        expect_step(&kiosk, &FR, 2).await;
-        type_into(&kiosk, FR.nir, person.nir).await;
-        next(&kiosk, &FR).await;
-        expect_step(&kiosk, &FR, 3).await;
-        fill_identity(&kiosk, &FR, &person).await;
-        next(&kiosk, &FR).await;
+        go_to_step(&kiosk, &FR, &jean(), 4, Input::Touch).await;
 
         // Step 4: nothing chosen, then each kind's field.
-        expect_step(&kiosk, &FR, 4).await;
         let legend = i18n("fr", "verification.legend");
         expect_refusal(
             &kiosk,
@@ -668,14 +613,7 @@ async fn the_back_link_and_modifier_keep_every_answer() {
         Launch::kiosk(),
         |kiosk| async move {
             let person = jean();
-            click(&kiosk, "button", FR.start).await;
-            expect_step(&kiosk, &FR, 2).await;
-            type_into(&kiosk, FR.nir, person.nir).await;
-            next(&kiosk, &FR).await;
-            expect_step(&kiosk, &FR, 3).await;
-            fill_identity(&kiosk, &FR, &person).await;
-            next(&kiosk, &FR).await;
-            expect_step(&kiosk, &FR, 4).await;
+            go_to_step(&kiosk, &FR, &person, 4, Input::Touch).await;
 
             // What Rust gives back: the same answers, the phone in its international form.
             let identity: Value = json!({

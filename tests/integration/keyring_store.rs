@@ -1,10 +1,11 @@
 //! The secret store against the real OS keyring (the Secret Service on Linux: gnome-keyring on
 //! the session D-Bus, which `cargo xtask test` starts and unlocks). Not the mock.
 
-use msa_kiosk::secrets::{
+use std::process::Command;
+
+use crate::kiosk::{
     sweep_session_entries, KeyringStore, Secret, SecretStore, KIOSK_SERVICE, SESSION_SERVICE,
 };
-use std::process::Command;
 
 /// Tests share one keyring: each uses its own entry names, except the sweep test, which owns the
 /// session entries.
@@ -91,7 +92,7 @@ fn the_sweep_after_a_crash_removes_what_a_killed_process_left() {
 #[cfg(target_os = "linux")]
 #[test]
 fn session_entries_stay_in_memory_and_kiosk_entries_on_disk() {
-    use msa_kiosk::secrets::session_collection::collection_of;
+    use crate::kiosk::collection_of;
     let _owned = SESSION_ENTRIES.lock().unwrap();
     let store = KeyringStore;
     store
@@ -138,7 +139,7 @@ exec "$@"
         .args([
             "--ignored",
             "--exact",
-            "restart_child",
+            "keyring_store::restart_child",
             "--nocapture",
             "--test-threads=1",
         ])
@@ -150,7 +151,7 @@ exec "$@"
     assert!(text.contains("1 passed"), "{text}");
 }
 
-/// The child side of the test above (hence ignored): `--ignored --exact restart_child`.
+/// The child side of the test above (hence ignored): `--ignored --exact keyring_store::restart_child`.
 #[cfg(target_os = "linux")]
 #[test]
 #[ignore = "run by the_session_store_reconnects_after_the_secret_service_restarts"]
@@ -170,19 +171,14 @@ fn restart_child() {
         .status()
         .unwrap();
     assert!(status.success());
-    let mut read = store.get(SESSION_SERVICE, "nir");
     // The new daemon takes the bus name a moment after it starts.
-    for _ in 0..50 {
-        if read.is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        read = store.get(SESSION_SERVICE, "nir");
-    }
-    assert!(
-        read.unwrap().is_none(),
-        "the restarted keyring lost the entry"
+    let read = msa_test_support::wait::blocking(
+        "the restarted Secret Service to answer",
+        std::time::Duration::from_secs(5),
+        std::time::Duration::from_millis(100),
+        || store.get(SESSION_SERVICE, "nir"),
     );
+    assert!(read.is_none(), "the restarted keyring lost the entry");
     store
         .set(
             SESSION_SERVICE,

@@ -2,16 +2,13 @@
 //! screen of the wizard, its error states, the dialogs and the display settings (high contrast,
 //! 200 % text). Each run's full report is written to `target/e2e-artifacts/axe/<screen>.json`.
 
-mod common;
-mod wizard;
-
 use std::time::Duration;
 
-use common::{e2e, repo_root, Kiosk, Launch};
 use serde_json::{json, Value};
-use wizard::{
-    choose_department, choose_item, click, expect_step, i18n, jean, next, type_into, Item, FR,
-};
+
+use crate::harness::{e2e, repo_root, Kiosk, Launch};
+use crate::persons::{jean, Item};
+use crate::steps::{choose_department, choose_item, click, expect_step, i18n, next, type_into, FR};
 
 const AXE_RUN: &str = r#"
 const done = arguments[arguments.length - 1];
@@ -23,8 +20,15 @@ axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag2
 /// violation (empty when the screen passes).
 async fn axe(kiosk: &Kiosk, screen: &str) -> Vec<String> {
     kiosk.ensure_axe().await;
-    // Let the screen settle (the live region is filled 150 ms after a step change).
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The screen as it settles: a step change empties the live region and fills it 150 ms
+    // later (ui/js/wizard.js, announce); every screen has had its announcement by then.
+    kiosk
+        .wait_for(
+            "the step's announcement in the live region",
+            "return document.getElementById('live').textContent.trim() !== '';",
+            Duration::from_secs(5),
+        )
+        .await;
     let raw = kiosk
         .client
         .execute_async(AXE_RUN, vec![])
@@ -223,7 +227,13 @@ async fn every_screen_error_state_and_dialog_passes_axe() {
             refuse(&kiosk, FR.next).await;
             audit.check(&kiosk, "05-department-errors").await;
             type_into(&kiosk, &i18n("fr", "department.filter.label"), "loire").await;
-            tokio::time::sleep(Duration::from_millis(700)).await; // the count is announced
+            kiosk
+                .wait_for(
+                    "the count of the filtered départements announced",
+                    "const s = document.querySelector('main [role=status]'); return s && s.textContent.trim();",
+                    Duration::from_secs(5),
+                )
+                .await;
             audit.check(&kiosk, "05-department-filtered").await;
             type_into(&kiosk, &i18n("fr", "department.filter.label"), "mayotte").await;
             choose_department(&kiosk, "976").await;
@@ -363,7 +373,7 @@ async fn the_idle_dialog_passes_axe_and_continue_restores_the_screen() {
             click(&kiosk, "button", &i18n("fr", "idle.continue")).await;
             wait_no_dialog(&kiosk).await;
             expect_step(&kiosk, &FR, 2).await;
-            assert_eq!(wizard::value_of(&kiosk, FR.nir).await, "1 84 12");
+            assert_eq!(crate::steps::value_of(&kiosk, FR.nir).await, "1 84 12");
             audit.assert_clean("on the idle dialog");
         },
     )

@@ -1,35 +1,20 @@
 //! The session's end, every way it can end, in the real app: the idle dialog (WCAG 2.2.1), the
 //! wipe, a crash, and a canary identity searched for everywhere afterwards.
 
-mod common;
-mod wizard;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{e2e, one_at_a_time, Kiosk, Launch};
-use msa_kiosk::delivery::outbox::{Outbox, OutboxKey};
-use msa_kiosk::secrets::KeyringStore;
+use msa_test_support::wait;
 use serde_json::json;
-use wizard::{
-    accept_and_submit, answer_up_to_review, click, expect_step, next, reference_in, type_into,
-    value_of, Item, Person, FR,
-};
 
-/// A person nobody else uses: every value is unique enough to be searched for on disk.
-fn canary() -> Person {
-    Person {
-        nir: "1 85 05 44 977 531",
-        last_name: "Canarixq",
-        first_name: "Zéphyrinou",
-        birth: ("10", "5", "1985"),
-        email: "zephyr.canarixq@example.fr",
-        phone: "07 98 76 54 32",
-        item: Item::VitalePhoto("97531864200"),
-        department: "44",
-    }
-}
+use crate::harness::{e2e, one_at_a_time, Kiosk, Launch};
+use crate::kiosk::{KeyringStore, Outbox, OutboxKey};
+use crate::persons::{canary, jean};
+use crate::steps::{
+    accept_and_submit, click, expect_step, go_to_step, next, reference_in, type_into, value_of,
+    Input, FR,
+};
 
 const CANARY_VALUES: &[&str] = &[
     "1850544977531",
@@ -153,8 +138,13 @@ async fn continuer_restores_the_exact_screen_and_its_values() {
             let text = dialog.text().await.unwrap();
             assert!(text.contains("seconde"), "no countdown in {text:?}");
             click(&kiosk, "button", "Continuer").await;
-
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            kiosk
+                .wait_for(
+                    "the dialog to close",
+                    "return ![...document.querySelectorAll('dialog')].some(d => d.open);",
+                    Duration::from_secs(5),
+                )
+                .await;
             assert_eq!(expect_step(&kiosk, &FR, 3).await, heading);
             assert_eq!(value_of(&kiosk, FR.last_name).await, "Dupont");
             assert_eq!(value_of(&kiosk, FR.first_name).await, "Jean");
@@ -205,34 +195,25 @@ async fn without_an_answer_the_session_is_wiped_and_the_welcome_screen_returns()
 #[tokio::test(flavor = "multi_thread")]
 async fn abandoning_wipes_everything() {
     e2e("abandon", Launch::kiosk(), |kiosk| async move {
-        let person = canary();
-        click(&kiosk, "button", FR.start).await;
-        expect_step(&kiosk, &FR, 2).await;
-        type_into(&kiosk, FR.nir, person.nir).await;
-        next(&kiosk, &FR).await;
-        expect_step(&kiosk, &FR, 3).await;
-        type_into(&kiosk, FR.last_name, person.last_name).await;
-        type_into(&kiosk, FR.first_name, person.first_name).await;
-        type_into(&kiosk, FR.day, person.birth.0).await;
-        type_into(&kiosk, FR.month, person.birth.1).await;
-        type_into(&kiosk, FR.year, person.birth.2).await;
-        type_into(&kiosk, FR.email, person.email).await;
-        next(&kiosk, &FR).await;
-        expect_step(&kiosk, &FR, 4).await;
-        click(&kiosk, "radio", FR.vitale_photo.0).await;
-        type_into(&kiosk, FR.vitale_photo.1, "97531864200").await;
-        next(&kiosk, &FR).await;
-        expect_step(&kiosk, &FR, 5).await;
+        go_to_step(&kiosk, &FR, &canary(), 5, Input::Touch).await;
 
         click(&kiosk, "button", "Abandonner").await;
         click(&kiosk, "button", "Oui, abandonner").await;
         kiosk.by_role("button", FR.start).await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        assert!(
-            !session_entries_in_keyring().contains("fr.msa.kiosk.session"),
-            "{}",
-            session_entries_in_keyring()
-        );
+        wait::until(
+            "the session's keyring entries to go",
+            Duration::from_secs(5),
+            Duration::from_millis(100),
+            || async {
+                let entries = session_entries_in_keyring();
+                if entries.contains("fr.msa.kiosk.session") {
+                    Err(entries)
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .await;
         assert_no_canary(&kiosk, "after « Abandonner »");
     })
     .await;
@@ -244,7 +225,7 @@ async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
         "submitted",
         Launch::kiosk().with_backend().with_toml(SHORT_IDLE),
         |kiosk| async move {
-            answer_up_to_review(&kiosk, &FR, &canary()).await;
+            go_to_step(&kiosk, &FR, &canary(), 6, Input::Touch).await;
             let text = accept_and_submit(&kiosk, &FR).await;
             let reference = reference_in(&text);
             assert!(
@@ -259,8 +240,12 @@ async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
                     .count(),
                 1
             );
-            // The confirmation returns to the welcome screen by itself after its short delay.
-            kiosk.by_role("button", FR.start).await;
+            // The confirmation returns to the welcome screen by itself after its short delay
+            // (5 s from the confirmation, counted by Rust's clock; more than `by_role`'s 5 s
+            // from here when the machine is busy).
+            kiosk
+                .by_role_within("button", FR.start, Duration::from_secs(15))
+                .await;
             let outbox = Outbox::open(
                 &kiosk.data_dir().join("outbox.db"),
                 &OutboxKey::load_or_create(&KeyringStore).unwrap(),
@@ -316,7 +301,7 @@ async fn killed_right_after_the_confirmation_it_delivers_once_after_the_restart(
     let kiosk = Kiosk::start("crash-after-confirmation", Launch::kiosk().with_backend()).await;
     let backend = kiosk.backend.as_ref().unwrap();
     backend.set_fault("unavailable").await;
-    answer_up_to_review(&kiosk, &FR, &wizard::jean()).await;
+    go_to_step(&kiosk, &FR, &jean(), 6, Input::Touch).await;
     let text = accept_and_submit(&kiosk, &FR).await;
     assert!(
         text.contains("gardée"),
@@ -327,32 +312,51 @@ async fn killed_right_after_the_confirmation_it_delivers_once_after_the_restart(
     let kiosk = kiosk.kill_and_restart().await;
     let backend = kiosk.backend.as_ref().unwrap();
     backend.set_fault("off").await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(40);
-    loop {
-        let received = backend.enrolments().await;
-        let copies = received
-            .iter()
-            .filter(|e| e["reference"] == reference.as_str() && e["outcome"] == "verified")
-            .count();
-        if copies == 1 {
-            break;
-        }
-        assert!(copies == 0, "delivered {copies} times");
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not delivered after the restart"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    // Give a late duplicate a chance to show up, then check again.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let received = backend.enrolments().await;
-    assert_eq!(
+    let delivered = |received: &[serde_json::Value]| {
         received
             .iter()
             .filter(|e| e["reference"] == reference.as_str() && e["outcome"] == "verified")
-            .count(),
-        1
-    );
+            .count()
+    };
+    wait::until(
+        "the delivery after the restart",
+        Duration::from_secs(40),
+        Duration::from_millis(250),
+        || async {
+            let copies = delivered(&backend.enrolments().await);
+            assert!(copies <= 1, "delivered {copies} times");
+            if copies == 1 {
+                Ok(())
+            } else {
+                Err(copies)
+            }
+        },
+    )
+    .await;
+    // No second copy can come once the kiosk's own outbox has counted the delivery and holds
+    // nothing more to send: wait for that, then count again.
+    let outbox = Outbox::open(
+        &kiosk.data_dir().join("outbox.db"),
+        &OutboxKey::load_or_create(&KeyringStore).unwrap(),
+    )
+    .await
+    .unwrap();
+    wait::until(
+        "the kiosk's outbox to record the delivery",
+        Duration::from_secs(10),
+        Duration::from_millis(100),
+        || async {
+            let pending = outbox.pending_count().await.unwrap();
+            let counts = outbox.delivered_counts().await.unwrap();
+            if pending == 0 && counts == vec![("verified".to_owned(), 1)] {
+                Ok(())
+            } else {
+                Err((pending, counts))
+            }
+        },
+    )
+    .await;
+    outbox.close().await;
+    assert_eq!(delivered(&backend.enrolments().await), 1);
     kiosk.end().await;
 }

@@ -6,85 +6,24 @@
 //! and data folder, and leaves no process behind (process groups are ended on drop, even when the
 //! test fails). A failing test saves a screenshot under `target/e2e-artifacts/`.
 
-#![allow(dead_code)] // each test binary uses its own part of the harness
-
-use std::net::TcpListener;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
+use msa_test_support::{free_port, wait, Backend, Guarded, KIOSK_TOKEN};
 use serde_json::{json, Value};
 
 pub const APP: &str = env!("CARGO_BIN_EXE_msa-kiosk");
+
+/// How often a wait on the page asks again (each question is one WebDriver round trip).
+pub const POLL: Duration = Duration::from_millis(50);
 
 /// The app under test: this build's binary, or another one (a release build, for the
 /// benchmarks) named by `MSA_KIOSK_E2E_APP`.
 pub fn app() -> String {
     std::env::var("MSA_KIOSK_E2E_APP").unwrap_or_else(|_| APP.to_owned())
-}
-
-/// A child process ended with its whole process group when dropped, so that WebKitWebDriver and
-/// the WebKit processes the app spawned go with it.
-pub struct Guarded {
-    child: Child,
-    name: String,
-}
-
-impl Guarded {
-    pub fn spawn(command: &mut Command, name: &str) -> Guarded {
-        let child = command
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-        Guarded {
-            child,
-            name: name.to_owned(),
-        }
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    pub fn take_stdout(&mut self) -> std::process::ChildStdout {
-        self.child
-            .stdout
-            .take()
-            .expect("started with a piped stdout")
-    }
-}
-
-impl Drop for Guarded {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                // The leader is gone; make sure no member of its group lingers.
-                let _ = Command::new("kill")
-                    .args(["-KILL", "--", &group])
-                    .stderr(Stdio::null())
-                    .status();
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        eprintln!("{} ignored SIGTERM; killing its group", self.name);
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.wait();
-    }
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The display to use: `DISPLAY` when set, else a fresh Xvfb.
@@ -108,11 +47,13 @@ pub fn display() -> (Option<Guarded>, String) {
             .stderr(Stdio::null()),
         "Xvfb",
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
-        assert!(Instant::now() < deadline, "Xvfb did not start on {display}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+    wait::blocking(
+        &format!("Xvfb to listen on {display}"),
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || if socket.exists() { Ok(()) } else { Err(()) },
+    );
     (Some(xvfb), display)
 }
 
@@ -123,8 +64,6 @@ pub struct Launch {
     pub toml: String,
     /// Start a reference backend for this test and point the kiosk at it.
     pub backend: bool,
-    /// Extra environment for the app.
-    pub env: Vec<(String, String)>,
 }
 
 impl Launch {
@@ -155,118 +94,6 @@ impl Launch {
     }
 }
 
-/// The token every test backend accepts from the test kiosks. Tests share the D-Bus session's
-/// keyring, so they share this one value too.
-pub const KIOSK_TOKEN: &str = "e2e-kiosk-token-0123456789abcdef";
-pub const ADMIN_TOKEN: &str = "e2e-admin-token-0123456789abcdef";
-
-/// A reference MSA backend process on a loopback port, with its own SQLite file.
-pub struct Backend {
-    pub url: String,
-    _process: Guarded,
-}
-
-pub fn target_dir() -> PathBuf {
-    // tests run from target/<profile>/deps/
-    std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-impl Backend {
-    pub fn start(dir: &Path) -> Backend {
-        Backend::start_on(dir, free_port())
-    }
-
-    pub fn start_on(dir: &Path, port: u16) -> Backend {
-        let binary = target_dir().join("msa-backend");
-        assert!(
-            binary.exists(),
-            "{} is missing: build the workspace first (cargo xtask test does)",
-            binary.display()
-        );
-        let log = std::fs::File::create(dir.join(format!("backend-{port}.log"))).unwrap();
-        let process = Guarded::spawn(
-            Command::new(binary)
-                .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-                .arg("--database")
-                .arg(format!("sqlite://{}", dir.join("backend.db").display()))
-                .current_dir(dir)
-                .env(
-                    "MSA_BACKEND_KIOSK_TOKENS",
-                    format!("e2e-kiosk:{KIOSK_TOKEN}"),
-                )
-                .env("MSA_BACKEND_ADMIN_TOKEN", ADMIN_TOKEN)
-                .env("MSA_BACKEND_ARGON2", "test")
-                .env("MSA_BACKEND_FAULT_INJECTION", "true")
-                .stdout(Stdio::null())
-                .stderr(log),
-            "msa-backend",
-        );
-        let url = format!("http://127.0.0.1:{port}/");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let ready = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && Command::new("curl")
-                    .args(["-fsS", "-o", "/dev/null", &format!("{url}ready")])
-                    .status()
-                    .is_ok_and(|s| s.success());
-            if ready {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the backend did not get ready: {}",
-                std::fs::read_to_string(dir.join(format!("backend-{port}.log")))
-                    .unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Backend {
-            url,
-            _process: process,
-        }
-    }
-
-    /// What the backend received, per its admin endpoint.
-    pub async fn enrolments(&self) -> Vec<Value> {
-        let response = reqwest::Client::new()
-            .get(format!("{}admin/enrolments", self.url))
-            .bearer_auth(ADMIN_TOKEN)
-            .send()
-            .await
-            .expect("admin endpoint");
-        assert!(response.status().is_success(), "{}", response.status());
-        response.json().await.unwrap()
-    }
-
-    /// What the backend "sent" (e-mails and letters).
-    pub async fn mailouts(&self) -> Vec<Value> {
-        let response = reqwest::Client::new()
-            .get(format!("{}admin/mailouts", self.url))
-            .bearer_auth(ADMIN_TOKEN)
-            .send()
-            .await
-            .expect("admin endpoint");
-        response.json().await.unwrap()
-    }
-
-    pub async fn set_fault(&self, fault: &str) {
-        let response = reqwest::Client::new()
-            .put(format!("{}admin/fault", self.url))
-            .bearer_auth(ADMIN_TOKEN)
-            .json(&json!({ "fault": fault }))
-            .send()
-            .await
-            .expect("admin endpoint");
-        assert!(response.status().is_success(), "{}", response.status());
-    }
-}
-
 /// Stores the test kiosk's backend token in the OS keyring, as an installer would.
 pub fn provision_token() {
     use std::io::Write;
@@ -294,7 +121,6 @@ pub fn provision_token() {
 pub struct Kiosk {
     pub client: Client,
     pub name: String,
-    launch: Launch,
     display_name: String,
     app_args: Vec<String>,
     // Dropped in this order: the driver (and the app), the backend, the display, the folder.
@@ -330,12 +156,10 @@ impl Kiosk {
         std::fs::write(&config_path, &config).unwrap();
         let app_args = vec!["--config".to_owned(), config_path.display().to_string()];
 
-        let (client, driver) =
-            start_driver_retrying(&home, &display, &data_dir, &launch, &app_args).await;
+        let (client, driver) = start_driver_retrying(&home, &display, &data_dir, &app_args).await;
         Kiosk {
             client,
             name: name.to_owned(),
-            launch,
             display_name: display,
             app_args,
             _driver: driver,
@@ -370,7 +194,6 @@ impl Kiosk {
         let Kiosk {
             client,
             name,
-            launch,
             display_name,
             app_args,
             _driver,
@@ -382,11 +205,10 @@ impl Kiosk {
         drop(_driver);
         let data_dir = home.path().join("data");
         let (client, driver) =
-            start_driver_retrying(&home, &display_name, &data_dir, &launch, &app_args).await;
+            start_driver_retrying(&home, &display_name, &data_dir, &app_args).await;
         Kiosk {
             client,
             name,
-            launch,
             display_name,
             app_args,
             _driver: driver,
@@ -410,21 +232,63 @@ impl Kiosk {
 
     /// Waits until the script returns something truthy; panics with `what` after `timeout`.
     pub async fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
-        let deadline = Instant::now() + timeout;
-        loop {
+        wait::until(what, timeout, POLL, || async move {
             let value = self
                 .client
                 .execute(script, vec![])
                 .await
                 .unwrap_or(Value::Null);
             if truthy(&value) {
-                return value;
+                Ok(value)
+            } else {
+                Err(value)
             }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what} (last value {value})");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        })
+        .await
+    }
+
+    /// Returns once the page has rendered `n` more frames (`requestAnimationFrame`): what is on
+    /// screen has been laid out and painted since the call.
+    pub async fn render_frames(&self, n: u32) {
+        self.client
+            .execute_async(
+                "const [n, done] = arguments; let left = n; const next = () => (--left > 0 ? requestAnimationFrame(next) : done(true)); requestAnimationFrame(next);",
+                vec![json!(n)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("the page did not render {n} frames: {e}"));
+    }
+
+    /// The app's log so far (every file of `<data>/logs/`), as the IT team reads it.
+    pub fn log(&self) -> String {
+        let Ok(entries) = std::fs::read_dir(self.data_dir().join("logs")) else {
+            return String::new();
+        };
+        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+            .collect()
+    }
+
+    /// Waits until the app's log holds `line` at least `times` times (what the app did, in its
+    /// own words: the observable end of something refused without a change on screen).
+    pub async fn wait_for_log(&self, line: &str, times: usize) {
+        wait::until(
+            &format!("{times}× {line:?} in the app's log"),
+            Duration::from_secs(10),
+            POLL,
+            || async move {
+                let seen = self.log().matches(line).count();
+                if seen >= times {
+                    Ok(())
+                } else {
+                    Err(seen)
+                }
+            },
+        )
+        .await;
     }
 
     /// Loads axe-core into the page once; its accessible-name and role engine finds elements the
@@ -451,37 +315,33 @@ impl Kiosk {
     /// `by_role`, waiting up to `timeout`.
     pub async fn by_role_within(&self, role: &str, name: &str, timeout: Duration) -> Element {
         self.ensure_axe().await;
-        let deadline = Instant::now() + timeout;
-        loop {
-            let found = self
-                .js(&find_by_role(), vec![json!(role), json!(name)])
-                .await;
-            if let Some(element) = self.element_from(&found) {
-                return element;
-            }
-            if Instant::now() > deadline {
-                let seen = self.js(&list_roles(), vec![json!(role)]).await;
-                panic!("no visible {role} named {name:?}; visible {role}s: {seen}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let script = &find_by_role();
+        let found = wait::try_until(timeout, POLL, || async move {
+            let found = self.js(script, vec![json!(role), json!(name)]).await;
+            self.element_from(&found).ok_or(())
+        })
+        .await;
+        if let Ok(element) = found {
+            return element;
         }
+        let seen = self.js(&list_roles(), vec![json!(role)]).await;
+        panic!("no visible {role} named {name:?} after {timeout:?}; visible {role}s: {seen}");
     }
 
     /// The visible form field whose accessible name (its label) is `label`.
     pub async fn by_label(&self, label: &str) -> Element {
         self.ensure_axe().await;
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let found = self.js(&find_by_label(), vec![json!(label)]).await;
-            if let Some(element) = self.element_from(&found) {
-                return element;
-            }
-            if Instant::now() > deadline {
-                let seen = self.js(&list_fields(), vec![]).await;
-                panic!("no visible field labelled {label:?}; fields: {seen}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let script = &find_by_label();
+        let found = wait::try_until(Duration::from_secs(5), POLL, || async move {
+            let found = self.js(script, vec![json!(label)]).await;
+            self.element_from(&found).ok_or(())
+        })
+        .await;
+        if let Ok(element) = found {
+            return element;
         }
+        let seen = self.js(&list_fields(), vec![]).await;
+        panic!("no visible field labelled {label:?}; fields: {seen}");
     }
 
     fn element_from(&self, value: &Value) -> Option<Element> {
@@ -533,20 +393,23 @@ impl Kiosk {
 }
 
 /// Session creation through tauri-driver now and then fails on a busy machine (a port taken
-/// between probing and binding, WebKitWebDriver slow to come up): try again with a fresh driver
-/// rather than fail the test on the harness.
+/// by another process between probing and binding): try again with a fresh driver rather than
+/// fail the test on the harness.
 async fn start_driver_retrying(
     home: &tempfile::TempDir,
     display: &str,
     data_dir: &Path,
-    launch: &Launch,
     app_args: &[String],
 ) -> (Client, Guarded) {
     let mut last_error = String::new();
-    for _attempt in 0..3 {
-        match start_driver(home, display, data_dir, launch, app_args).await {
+    for attempt in 1..=3 {
+        match start_driver(home, display, data_dir, app_args).await {
             Ok(started) => return started,
-            Err(error) => last_error = error,
+            Err(error) => {
+                // Said out loud, so that a retried start is seen in the test's output.
+                eprintln!("harness: WebDriver session, attempt {attempt} of 3 failed: {error}");
+                last_error = error;
+            }
         }
     }
     panic!("cannot open a WebDriver session on the app: {last_error}")
@@ -556,7 +419,6 @@ async fn start_driver(
     home: &tempfile::TempDir,
     display: &str,
     data_dir: &Path,
-    launch: &Launch,
     app_args: &[String],
 ) -> Result<(Client, Guarded), String> {
     let port = free_port();
@@ -582,11 +444,18 @@ async fn start_driver(
             std::fs::File::create(home.path().join("driver.log")).unwrap(),
         ));
     std::fs::create_dir_all(home.path().join("tmp")).unwrap();
-    for (key, value) in &launch.env {
-        driver.env(key, value);
-    }
     let driver = Guarded::spawn(&mut driver, "tauri-driver");
-    wait_for_port(port, Duration::from_secs(20));
+    // tauri-driver listens at once, and starts WebKitWebDriver behind it; a session asked for
+    // before WebKitWebDriver listens fails (tauri-driver drops the connection). Wait for both.
+    for (listener, port) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
+        wait::until(
+            &format!("{listener} to listen on {port}"),
+            Duration::from_secs(20),
+            Duration::from_millis(25),
+            || async move { std::net::TcpStream::connect(("127.0.0.1", port)).map(drop) },
+        )
+        .await;
+    }
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "tauri:options".into(),
@@ -648,17 +517,6 @@ fn tauri_driver() -> PathBuf {
         home_bin
     } else {
         PathBuf::from("tauri-driver")
-    }
-}
-
-fn wait_for_port(port: u16, timeout: Duration) {
-    let deadline = Instant::now() + timeout;
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "tauri-driver did not listen on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(25));
     }
 }
 

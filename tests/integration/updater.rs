@@ -11,13 +11,14 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use base64::Engine;
-use msa_kiosk::updater::{
+use crate::kiosk::updater::{
     self, Agent, Checker, Feed, InstallGate, Installer, Outcome, Reason, ServiceInstaller,
     StatusFile, Timing,
 };
+use base64::Engine;
+use msa_test_support::{free_port, wait};
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri_plugin_updater::Update;
@@ -108,6 +109,8 @@ impl FeedServer {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
+                // A client that stops sending cannot hold the server: reads end after 5 s.
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
                 let mut request = Vec::new();
                 let mut buf = [0u8; 1024];
                 while !request.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -179,11 +182,7 @@ impl FeedServer {
 
 /// A loopback port nobody listens on.
 fn closed_port_url() -> Url {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     Url::parse(&format!("http://127.0.0.1:{port}/latest.json")).unwrap()
 }
 
@@ -240,6 +239,8 @@ struct Kiosk {
     _app: tauri::App<MockRuntime>,
     agent: Arc<Agent>,
     busy: Arc<AtomicBool>,
+    /// How many times the agent has asked whether someone is enrolling.
+    looks: Arc<AtomicUsize>,
     installer: Arc<RecordingInstaller>,
     data_dir: tempfile::TempDir,
 }
@@ -264,9 +265,14 @@ impl Kiosk {
         });
         let data_dir = tempfile::tempdir().unwrap();
         let flag = busy.clone();
+        let looks = Arc::new(AtomicUsize::new(0));
+        let counted = looks.clone();
         let agent = Agent {
             checker: Checker::new(app.handle(), feed).unwrap(),
-            is_busy: Arc::new(move || flag.load(Ordering::SeqCst)),
+            is_busy: Arc::new(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                flag.load(Ordering::SeqCst)
+            }),
             gate,
             installer: installer.clone(),
             status: Arc::new(StatusFile::open(data_dir.path(), "0.1.0")),
@@ -276,6 +282,7 @@ impl Kiosk {
             _app: app,
             agent: Arc::new(agent),
             busy,
+            looks,
             installer,
             data_dir,
         }
@@ -296,12 +303,14 @@ fn status_of(data_dir: &Path) -> Value {
     serde_json::from_str::<Value>(&text).unwrap()["updater"].clone()
 }
 
-async fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !condition() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+async fn wait_for<T: std::fmt::Debug>(what: &str, mut probe: impl FnMut() -> Result<(), T>) {
+    wait::until(
+        what,
+        Duration::from_secs(10),
+        Duration::from_millis(10),
+        || std::future::ready(probe()),
+    )
+    .await;
 }
 
 // ----- the tests ----------------------------------------------------------------------------
@@ -322,7 +331,12 @@ async fn a_newer_signed_build_waits_for_the_enrolment_to_end_then_installs() {
     let cycle = tokio::spawn(async move { agent.cycle().await });
 
     wait_for("the deferral", || {
-        kiosk.status()["lastResult"] == "deferred"
+        let status = kiosk.status();
+        if status["lastResult"] == "deferred" {
+            Ok(())
+        } else {
+            Err(status)
+        }
     })
     .await;
     let status = kiosk.status();
@@ -330,8 +344,15 @@ async fn a_newer_signed_build_waits_for_the_enrolment_to_end_then_installs() {
     assert_eq!(status["currentVersion"], "0.1.0");
     assert!(status["lastCheck"].is_string());
     // Downloaded and verified, yet nothing installed while the session lasts, and sessions
-    // may still start.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // may still start: the agent asks again and again whether someone is enrolling, and waits.
+    let looked = kiosk.looks.load(Ordering::SeqCst);
+    wait_for("the agent to look at the session 5 more times", || {
+        match kiosk.looks.load(Ordering::SeqCst) - looked {
+            n if n >= 5 => Ok(()),
+            n => Err(n),
+        }
+    })
+    .await;
     assert_eq!(kiosk.installs(), 0, "installed during an enrolment");
     assert!(!kiosk.agent.gate.is_closed());
     assert!(!cycle.is_finished());
@@ -528,11 +549,12 @@ async fn the_root_service_gets_a_package_it_verifies_itself() {
     let pubkey = keys.pubkey();
     let service = std::thread::spawn(move || {
         let request = dir.join(updater::spool::REQUEST);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !request.exists() {
-            assert!(Instant::now() < deadline, "no request");
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        wait::blocking(
+            "the kiosk's install request in the spool",
+            Duration::from_secs(10),
+            Duration::from_millis(10),
+            || if request.exists() { Ok(()) } else { Err(()) },
+        );
         let verdict = updater::verify_spooled(&dir, &pubkey, &"0.1.0".parse().unwrap());
         std::fs::remove_file(&request).unwrap();
         let text = match &verdict {

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-const APP: &str = env!("CARGO_BIN_EXE_msa-kiosk");
+use crate::kiosk::BIN as APP;
 
 fn start_with(config: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,49 +1,15 @@
 //! Steps of the wizard as a person does them, for the end-to-end tests: find things by their
 //! role and accessible name or by their label, type, press « Suivant ».
 
-#![allow(dead_code)]
-
 use std::time::Duration;
 
+use fantoccini::key::Key;
 use serde_json::{json, Value};
 
-use crate::common::Kiosk;
+use msa_test_support::wait;
 
-/// One person's answers, as typed.
-#[derive(Clone, Debug)]
-pub struct Person {
-    pub nir: &'static str,
-    pub last_name: &'static str,
-    pub first_name: &'static str,
-    pub birth: (&'static str, &'static str, &'static str),
-    pub email: &'static str,
-    pub phone: &'static str,
-    pub item: Item,
-    pub department: &'static str,
-}
-
-#[derive(Clone, Debug)]
-pub enum Item {
-    VitalePhoto(&'static str),
-    VitaleNoPhoto(&'static str),
-    Child(&'static str, &'static str, &'static str),
-    Payment(&'static str),
-    Nothing,
-}
-
-/// Jean Dupont of the demo data, verified by his Vitale card with photo.
-pub fn jean() -> Person {
-    Person {
-        nir: "1 84 12 76 451 089",
-        last_name: "Dupont",
-        first_name: "Jean",
-        birth: ("3", "12", "1984"),
-        email: "jean.dupont@example.fr",
-        phone: "06 12 34 56 78",
-        item: Item::VitalePhoto("12345678901"),
-        department: "44",
-    }
-}
+use crate::harness::{Kiosk, POLL};
+use crate::persons::{Item, Person};
 
 pub struct Labels {
     pub start: &'static str,
@@ -162,30 +128,23 @@ pub async fn value_of(kiosk: &Kiosk, label: &str) -> String {
 
 /// Waits for the heading of step `n` and returns its text.
 pub async fn expect_step(kiosk: &Kiosk, labels: &Labels, n: u8) -> String {
-    let wanted = format!("{} {n} ", labels.step);
+    let wanted = &format!("{} {n} ", labels.step);
     let script = "const h = document.querySelector('h1'); return h ? h.textContent.replace(/\\s+/g, ' ').trim() : '';";
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let heading = kiosk.js(script, vec![]).await;
-        let text = heading.as_str().unwrap_or_default().to_owned();
-        if text.starts_with(&wanted) || text.contains(&wanted) {
-            return text;
-        }
-        if std::time::Instant::now() > deadline {
-            panic!("expected step {n}, the heading is {text:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The focused element's description: tag, id and text.
-pub async fn focused(kiosk: &Kiosk) -> Value {
-    kiosk
-        .js(
-            "const e = document.activeElement; return e ? {tag: e.tagName.toLowerCase(), id: e.id, text: (e.textContent || '').replace(/\\s+/g, ' ').trim(), role: e.getAttribute('role')} : null;",
-            vec![],
-        )
-        .await
+    wait::until(
+        &format!("step {n}"),
+        Duration::from_secs(10),
+        POLL,
+        || async move {
+            let heading = kiosk.js(script, vec![]).await;
+            let text = heading.as_str().unwrap_or_default().to_owned();
+            if text.contains(wanted.as_str()) {
+                Ok(text)
+            } else {
+                Err(text)
+            }
+        },
+    )
+    .await
 }
 
 pub async fn next(kiosk: &Kiosk, labels: &Labels) {
@@ -199,53 +158,201 @@ pub async fn fill_identity(kiosk: &Kiosk, labels: &Labels, person: &Person) {
     }
 }
 
-/// From the welcome screen to the review screen, answering as `person`.
-pub async fn answer_up_to_review(kiosk: &Kiosk, labels: &Labels, person: &Person) {
-    click(kiosk, "button", labels.start).await;
-    expect_step(kiosk, labels, 2).await;
-    type_into(kiosk, labels.nir, person.nir).await;
-    next(kiosk, labels).await;
-
-    expect_step(kiosk, labels, 3).await;
-    fill_identity(kiosk, labels, person).await;
-    next(kiosk, labels).await;
-
-    expect_step(kiosk, labels, 4).await;
-    choose_item(kiosk, labels, &person.item).await;
-    next(kiosk, labels).await;
-
-    expect_step(kiosk, labels, 5).await;
-    choose_department(kiosk, person.department).await;
-    next(kiosk, labels).await;
-    expect_step(kiosk, labels, 6).await;
+/// How a person gives their answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// Taps, and typing into the field tapped (WebDriver's element commands).
+    Touch,
+    /// The keyboard alone: Tab, arrows, Space and Enter; where the focus lands is checked at
+    /// every field.
+    Keyboard,
+    /// The on-screen keyboard alone (kiosk mode): its keys, and its « OK » from field to field
+    /// and to send the step; where the focus lands and what each field holds are checked.
+    OnScreenKeyboard,
 }
 
-pub async fn choose_item(kiosk: &Kiosk, labels: &Labels, item: &Item) {
-    match item {
-        Item::VitalePhoto(serial) => {
-            click(kiosk, "radio", labels.vitale_photo.0).await;
-            type_into(kiosk, labels.vitale_photo.1, serial).await;
-        }
-        Item::VitaleNoPhoto(serial) => {
-            click(kiosk, "radio", labels.vitale_no_photo.0).await;
-            type_into(kiosk, labels.vitale_no_photo.1, serial).await;
-        }
-        Item::Child(d, m, y) => {
-            click(kiosk, "radio", labels.child).await;
-            type_into(kiosk, labels.day, d).await;
-            type_into(kiosk, labels.month, m).await;
-            type_into(kiosk, labels.year, y).await;
-        }
-        Item::Payment(amount) => {
-            click(kiosk, "radio", labels.payment.0).await;
-            type_into(kiosk, labels.payment.1, amount).await;
-        }
-        Item::Nothing => click(kiosk, "radio", labels.nothing).await,
+/// From the welcome screen to step `n` (2 to 6, the review), answering every step before it
+/// as `person` by `input`; returns once step `n`'s heading is shown.
+pub async fn go_to_step(kiosk: &Kiosk, labels: &Labels, person: &Person, n: u8, input: Input) {
+    assert!((2..=6).contains(&n), "no step {n} to go to");
+    if input == Input::Keyboard {
+        kiosk.heading().await;
+        tab_to(kiosk, "button", labels.start).await;
+        press(kiosk, &Key::Enter).await;
+    } else {
+        click(kiosk, "button", labels.start).await;
+    }
+    expect_step(kiosk, labels, 2).await;
+    for step in 2..n {
+        answer_step(kiosk, labels, person, step, input).await;
+        expect_step(kiosk, labels, step + 1).await;
     }
 }
 
-/// Picks the département whose radio's name starts with its code (« 44 Loire-Atlantique »).
-pub async fn choose_department(kiosk: &Kiosk, code: &str) {
+/// Answers step `step` (2 to 5, on screen) as `person` by `input`, and sends it.
+pub async fn answer_step(kiosk: &Kiosk, labels: &Labels, person: &Person, step: u8, input: Input) {
+    match (step, input) {
+        (2, Input::Touch) => {
+            type_into(kiosk, labels.nir, person.nir).await;
+            next(kiosk, labels).await;
+        }
+        (3, Input::Touch) => {
+            fill_identity(kiosk, labels, person).await;
+            next(kiosk, labels).await;
+        }
+        (4, Input::Touch) => {
+            choose_item(kiosk, labels, &person.item).await;
+            next(kiosk, labels).await;
+        }
+        (5, Input::Touch | Input::OnScreenKeyboard) => {
+            choose_department(kiosk, person.department).await;
+            next(kiosk, labels).await;
+        }
+        (2 | 3, Input::Keyboard) => {
+            // Focus on the heading; the fields in reading order, each one Tab away; Enter sends.
+            assert_eq!(
+                focused_name(kiosk).await.0,
+                "heading",
+                "focus on the heading"
+            );
+            let fields = if step == 2 {
+                vec![(labels.nir, person.nir)]
+            } else {
+                identity_fields(labels, person).to_vec()
+            };
+            for (label, text) in fields {
+                press(kiosk, &Key::Tab).await;
+                expect_focus(kiosk, "textbox", label).await;
+                if !text.is_empty() {
+                    press(kiosk, text).await;
+                }
+            }
+            press(kiosk, &Key::Enter).await;
+        }
+        (4, Input::Keyboard) => {
+            // The radio group is one Tab stop; the arrows move to (and choose) the wanted one.
+            let (radio, fields) = item_fields(labels, &person.item);
+            tab_to(kiosk, "radio", labels.vitale_photo.0).await;
+            for _ in 0..5 {
+                if focused_name(kiosk).await.1 == radio {
+                    break;
+                }
+                press(kiosk, &Key::Down).await;
+            }
+            expect_focus(kiosk, "radio", radio).await;
+            press(kiosk, &Key::Space).await;
+            assert_eq!(
+                form_values(kiosk).await[radio],
+                json!(true),
+                "{radio:?} chosen"
+            );
+            for (label, text) in fields {
+                press(kiosk, &Key::Tab).await;
+                expect_focus(kiosk, "textbox", label).await;
+                press(kiosk, text).await;
+            }
+            press(kiosk, &Key::Enter).await;
+        }
+        (5, Input::Keyboard) => {
+            // Space chooses the département; then Tab to « Suivant ».
+            let radio = department_radio(kiosk, person.department).await;
+            tab_to(kiosk, "radio", &radio).await;
+            press(kiosk, &Key::Space).await;
+            assert_eq!(
+                form_values(kiosk).await[radio.as_str()],
+                json!(true),
+                "Space chooses the département"
+            );
+            tab_to(kiosk, "button", labels.next).await;
+            press(kiosk, &Key::Enter).await;
+        }
+        (2, Input::OnScreenKeyboard) => {
+            let digits = without_spaces(person.nir);
+            osk_fill(kiosk, labels.nir, &digits, &digits).await;
+            osk_ok(kiosk).await;
+        }
+        (3, Input::OnScreenKeyboard) => {
+            // The first field by a tap; then « OK » goes from field to field, and sends the step
+            // from the last one.
+            let typed: Vec<(&str, String)> = identity_fields(labels, person)
+                .into_iter()
+                .map(|(label, text)| {
+                    let text = if label == labels.phone {
+                        without_spaces(text)
+                    } else {
+                        text.to_owned()
+                    };
+                    (label, text)
+                })
+                .collect();
+            let (first, text) = &typed[0];
+            osk_fill(kiosk, first, text, text).await;
+            for (label, text) in &typed[1..] {
+                osk_ok(kiosk).await;
+                assert_eq!(
+                    focused_name(kiosk).await,
+                    ("textbox".into(), label.to_string())
+                );
+                osk_type(kiosk, text).await;
+                assert_eq!(&value_of(kiosk, label).await, text, "typed into {label:?}");
+            }
+            osk_ok(kiosk).await;
+        }
+        (4, Input::OnScreenKeyboard) => {
+            let (radio, fields) = item_fields(labels, &person.item);
+            click(kiosk, "radio", radio).await;
+            for (label, text) in &fields {
+                osk_fill(kiosk, label, text, text).await;
+            }
+            if fields.is_empty() {
+                next(kiosk, labels).await; // no field, no keyboard: « Suivant » is in view
+            } else {
+                osk_ok(kiosk).await;
+            }
+        }
+        (step, input) => panic!("no step {step} to answer by {input:?}"),
+    }
+}
+
+/// The radio of `item` and its fields with what is typed in them, in screen order.
+fn item_fields<'a>(
+    labels: &Labels,
+    item: &'a Item,
+) -> (&'static str, Vec<(&'static str, &'a str)>) {
+    match item {
+        Item::VitalePhoto(serial) => (
+            labels.vitale_photo.0,
+            vec![(labels.vitale_photo.1, *serial)],
+        ),
+        Item::VitaleNoPhoto(serial) => (
+            labels.vitale_no_photo.0,
+            vec![(labels.vitale_no_photo.1, *serial)],
+        ),
+        Item::Child(d, m, y) => (
+            labels.child,
+            vec![(labels.day, *d), (labels.month, *m), (labels.year, *y)],
+        ),
+        Item::Payment(amount) => (labels.payment.0, vec![(labels.payment.1, *amount)]),
+        Item::Nothing => (labels.nothing, vec![]),
+    }
+}
+
+/// Numbers are typed on the on-screen keyboard without their spaces (it has no space key there).
+fn without_spaces(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+pub async fn choose_item(kiosk: &Kiosk, labels: &Labels, item: &Item) {
+    let (radio, fields) = item_fields(labels, item);
+    click(kiosk, "radio", radio).await;
+    for (label, text) in fields {
+        type_into(kiosk, label, text).await;
+    }
+}
+
+/// The accessible name of the département's radio (« 44 Loire-Atlantique »), which starts with
+/// its code.
+pub async fn department_radio(kiosk: &Kiosk, code: &str) -> String {
     kiosk.ensure_axe().await;
     let name = kiosk
         .js(
@@ -261,6 +368,12 @@ pub async fn choose_department(kiosk: &Kiosk, code: &str) {
         name.starts_with(code),
         "the radio of {code} is named {name:?}"
     );
+    name
+}
+
+/// Picks the département by a tap on its radio.
+pub async fn choose_department(kiosk: &Kiosk, code: &str) {
+    let name = department_radio(kiosk, code).await;
     click(kiosk, "radio", &name).await;
 }
 
@@ -336,7 +449,7 @@ pub const EN: Labels = Labels {
 
 /// A string of the UI's translations (`ui/i18n/<lang>.json`), `%{x}` placeholders left as is.
 pub fn i18n(lang: &str, key: &str) -> String {
-    let path = crate::common::repo_root().join(format!("ui/i18n/{lang}.json"));
+    let path = crate::harness::repo_root().join(format!("ui/i18n/{lang}.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let strings: Value = serde_json::from_str(&text).unwrap();
@@ -350,7 +463,7 @@ pub fn i18n(lang: &str, key: &str) -> String {
 /// one (`error.lastName.name.empty`), else the common one (`error.name.empty`), as
 /// `ui/js/i18n.js` `errorKey` chooses.
 pub fn error_message(field: &str, code: &str) -> String {
-    let path = crate::common::repo_root().join("ui/i18n/fr.json");
+    let path = crate::harness::repo_root().join("ui/i18n/fr.json");
     let strings: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let specific = format!("error.{field}.{code}");
     match strings[&specific].as_str() {
@@ -387,16 +500,8 @@ pub async fn press(kiosk: &Kiosk, keys: &str) {
         .unwrap_or_else(|e| panic!("cannot send {keys:?} to the focused element: {e}"));
 }
 
-/// Presses Tab (or Shift+Tab) until the focused element has this role and accessible name.
+/// Presses Tab until the focused element has this role and accessible name (80 presses at most).
 pub async fn tab_to(kiosk: &Kiosk, role: &str, name: &str) {
-    tab_to_with(kiosk, role, name, false).await;
-}
-
-pub async fn shift_tab_to(kiosk: &Kiosk, role: &str, name: &str) {
-    tab_to_with(kiosk, role, name, true).await;
-}
-
-async fn tab_to_with(kiosk: &Kiosk, role: &str, name: &str, back: bool) {
     let mut seen = Vec::new();
     for _ in 0..80 {
         let (r, n) = focused_name(kiosk).await;
@@ -404,13 +509,7 @@ async fn tab_to_with(kiosk: &Kiosk, role: &str, name: &str, back: bool) {
             return;
         }
         seen.push(format!("{r}: {n}"));
-        if back {
-            use fantoccini::key::Key;
-            let keys = format!("{}{}", char::from(Key::Shift), char::from(Key::Tab));
-            press(kiosk, &keys).await;
-        } else {
-            press(kiosk, &fantoccini::key::Key::Tab).await;
-        }
+        press(kiosk, &Key::Tab).await;
     }
     panic!("could not reach the {role} {name:?} with Tab; focus went through {seen:?}");
 }

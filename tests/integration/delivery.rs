@@ -1,19 +1,15 @@
 //! Delivery against a real reference backend process on loopback, with faults injected:
 //! every confirmed enrolment ends delivered exactly once, and nothing else is delivered.
 
-mod common;
-
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{free_port, Backend, Guarded, KIOSK_TOKEN};
 use enrol_core::wire::{EnrolmentAnswer, EnrolmentRequest, WireVerification};
-use msa_kiosk::delivery::client::BackendClient;
-use msa_kiosk::delivery::outbox::{Outbox, OutboxKey};
-use msa_kiosk::delivery::{deliver_one, Attempt};
-use msa_kiosk::secrets::{MemoryStore, Secret};
+use msa_test_support::{free_port, wait, Backend, Guarded, KIOSK_TOKEN};
 use serde_json::Value;
 use uuid::Uuid;
+
+use crate::kiosk::{deliver_one, Attempt, BackendClient, MemoryStore, Outbox, OutboxKey, Secret};
 
 /// Jean Dupont of the demo data, with his Vitale serial: a verified enrolment.
 fn jean(reference: &str) -> EnrolmentRequest {
@@ -83,52 +79,54 @@ impl Rig {
 
     /// Drives the worker step by step, as if time passed, until the outbox is empty.
     async fn drain(&self, client: &BackendClient) -> Vec<Attempt> {
-        let mut attempts = Vec::new();
-        let mut now = delivery_now();
-        for _ in 0..50 {
-            match deliver_one(&self.outbox, client, now).await.unwrap() {
-                Attempt::Idle if self.outbox.pending_count().await.unwrap() == 0 => {
-                    return attempts
-                }
-                Attempt::Idle => now += 600_000, // jump past any backoff
-                other => attempts.push(other),
-            }
-        }
-        panic!("the outbox did not drain: {attempts:?}");
+        drain(&self.outbox, client, 50).await
     }
 }
 
+/// Drives the worker on `outbox` step by step, as if time passed, until it is empty; panics
+/// after `steps` steps.
+async fn drain(outbox: &Outbox, client: &BackendClient, steps: usize) -> Vec<Attempt> {
+    let mut attempts = Vec::new();
+    let mut now = delivery_now();
+    for _ in 0..steps {
+        match deliver_one(outbox, client, now).await.unwrap() {
+            Attempt::Idle if outbox.pending_count().await.unwrap() == 0 => return attempts,
+            Attempt::Idle => now += 600_000, // jump past any backoff
+            other => attempts.push(other),
+        }
+    }
+    panic!("the outbox did not drain in {steps} steps: {attempts:?}");
+}
+
+/// The crash child's outbox key, handed down in its environment.
+const OUTBOX_KEY_VAR: &str = "DELIVERY_TEST_OUTBOX_KEY";
+
 /// One outbox key for the test binary and the crash child it starts, as one kiosk has one key.
-fn rig_store() -> MemoryStore {
-    use msa_kiosk::secrets::{SecretStore, KIOSK_SERVICE};
+fn rig_key() -> &'static Secret {
+    use crate::kiosk::{SecretStore, KIOSK_SERVICE, OUTBOX_KEY_ENTRY};
     static KEY: std::sync::OnceLock<Secret> = std::sync::OnceLock::new();
-    let key = KEY.get_or_init(|| match std::env::var("DELIVERY_TEST_OUTBOX_KEY") {
+    KEY.get_or_init(|| match std::env::var(OUTBOX_KEY_VAR) {
         Ok(key) => Secret::new(key),
         Err(_) => {
             let seed = MemoryStore::default();
             OutboxKey::load_or_create(&seed).unwrap();
-            let key = seed
-                .get(KIOSK_SERVICE, msa_kiosk::delivery::outbox::OUTBOX_KEY_ENTRY)
-                .unwrap()
-                .unwrap();
-            // The crash child is started later with this environment.
-            std::env::set_var("DELIVERY_TEST_OUTBOX_KEY", key.expose());
-            key
+            seed.get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY).unwrap().unwrap()
         }
-    });
+    })
+}
+
+/// A store holding [`rig_key`], as the kiosk's keyring holds its outbox key.
+fn rig_store() -> MemoryStore {
+    use crate::kiosk::{SecretStore, KIOSK_SERVICE, OUTBOX_KEY_ENTRY};
     let store = MemoryStore::default();
     store
-        .set(
-            KIOSK_SERVICE,
-            msa_kiosk::delivery::outbox::OUTBOX_KEY_ENTRY,
-            key,
-        )
+        .set(KIOSK_SERVICE, OUTBOX_KEY_ENTRY, rig_key())
         .unwrap();
     store
 }
 
 fn delivery_now() -> i64 {
-    msa_kiosk::ops::clock::now_ms()
+    crate::kiosk::now_ms()
 }
 
 fn count(enrolments: &[Value], reference: &str) -> usize {
@@ -230,7 +228,10 @@ async fn a_timeout_after_the_backend_acted_is_not_delivered_twice() {
             code: "timeout".into()
         }
     );
-    tokio::time::sleep(Duration::from_millis(1500)).await; // the backend finishes its work
+    // No wait for the backend here: the reference backend (axum) drops a request whose client
+    // hung up while it was held by the `slow` fault, before acting on it, so nothing comes of
+    // the first attempt (waiting for its enrolment to be recorded times out). The case where
+    // the backend acted before the connection broke is `reset-after`, below.
     backend.set_fault("off").await;
     let attempts = rig.drain(&impatient).await;
     assert!(
@@ -353,10 +354,11 @@ async fn a_kiosk_killed_while_writing_the_outbox_loses_nothing_confirmed() {
             .args([
                 "--ignored",
                 "--exact",
-                "crash_child_queues_until_killed",
+                "delivery::crash_child_queues_until_killed",
                 "--test-threads=1",
             ])
             .env("DELIVERY_CRASH_CHILD_OUTBOX", &path)
+            .env(OUTBOX_KEY_VAR, rig_key().expose())
             .env("DELIVERY_CRASH_CHILD_LOG", &log)
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
@@ -370,14 +372,18 @@ async fn a_kiosk_killed_while_writing_the_outbox_loses_nothing_confirmed() {
             .filter_map(|line| line.strip_prefix("confirmed ").map(str::to_owned))
             .collect()
     };
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while read_confirmed().len() < 40 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the child confirmed too little"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait::until(
+        "the child to confirm 40 enrolments",
+        Duration::from_secs(60),
+        Duration::from_millis(5),
+        || async {
+            match read_confirmed().len() {
+                n if n >= 40 => Ok(n),
+                n => Err(n),
+            }
+        },
+    )
+    .await;
     Command::new("kill")
         .args(["-KILL", &child.pid().to_string()])
         .status()
@@ -402,12 +408,8 @@ async fn a_kiosk_killed_while_writing_the_outbox_loses_nothing_confirmed() {
     );
     let backend = rig.backend();
     let client = rig.client(Duration::from_secs(5));
-    let mut now = delivery_now();
-    while outbox.pending_count().await.unwrap() > 0 {
-        if deliver_one(&outbox, &client, now).await.unwrap() == Attempt::Idle {
-            now += 600_000;
-        }
-    }
+    // Each queued row takes one step, and a few more for jumps past a backoff.
+    drain(&outbox, &client, 2 * queued + 50).await;
     let received = backend.enrolments().await;
     for reference in &confirmed {
         assert_eq!(
@@ -429,14 +431,14 @@ async fn a_kiosk_killed_while_writing_the_outbox_loses_nothing_confirmed() {
 /// and back (delivered). Read through the real binary, as the IT team reads it.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_status_shows_the_queue_the_token_and_the_last_error() {
-    use msa_kiosk::delivery::{DeliveryHandle, StatusReport};
+    use crate::kiosk::{DeliveryHandle, StatusReport};
     use std::sync::Arc;
 
     let rig = Rig::new().await;
     let status_path = rig.dir.path().join("status.json");
     let backend_url = format!("http://127.0.0.1:{}/", rig.port);
     let status = || -> Value {
-        let out = Command::new(env!("CARGO_BIN_EXE_msa-kiosk"))
+        let out = Command::new(crate::kiosk::BIN)
             .arg("status")
             .env("MSA_KIOSK_DATA_DIR", rig.dir.path())
             .env_remove("MSA_KIOSK_CONFIG")
@@ -446,18 +448,19 @@ async fn the_status_shows_the_queue_the_token_and_the_last_error() {
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let wait_for = |what: &str, check: &dyn Fn(&Value) -> bool| {
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let now = status();
-            if check(&now["delivery"]) {
-                return now;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "status never showed {what}: {now}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        wait::blocking(
+            &format!("the status to show {what}"),
+            Duration::from_secs(30),
+            Duration::from_millis(200),
+            || {
+                let now = status();
+                if check(&now["delivery"]) {
+                    Ok(now)
+                } else {
+                    Err(now)
+                }
+            },
+        )
     };
     rig.outbox
         .enqueue(Uuid::new_v4(), &jean("STAT-0001"), delivery_now())

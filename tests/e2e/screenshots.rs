@@ -2,23 +2,29 @@
 //! `KIOSK_SCREENSHOTS_DIR` names it) and as test artifacts otherwise. Each screen is checked
 //! to be the expected step before it is photographed.
 
-mod common;
-mod wizard;
-
 use std::path::PathBuf;
 
-use common::{e2e, repo_root, Kiosk, Launch};
-use wizard::{choose_department, choose_item, click, expect_step, jean, next, type_into, FR};
+use crate::harness::{e2e, repo_root, Kiosk, Launch};
+use crate::persons::jean;
+use crate::steps::{choose_department, choose_item, click, expect_step, next, type_into, FR};
 
 async fn shoot(kiosk: &Kiosk, name: &str) {
     let dir = std::env::var_os("KIOSK_SCREENSHOTS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target/e2e-artifacts/screens"));
     std::fs::create_dir_all(&dir).unwrap();
-    // Let fonts and transitions settle. WebKit's first snapshot of a session can be a stale
-    // frame from before the first paint: take one, wait, then the real one.
+    // The screen as it settles: fonts loaded and no transition or animation still running.
+    kiosk
+        .wait_for(
+            "fonts and transitions to settle",
+            "return document.fonts.status === 'loaded' && document.getAnimations().every(a => a.playState !== 'running');",
+            std::time::Duration::from_secs(5),
+        )
+        .await;
+    // WebKit's first snapshot of a session can be a stale frame from before the first paint:
+    // take one, let the page render two frames, then take the real one.
     let _ = kiosk.client.screenshot().await;
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    kiosk.render_frames(2).await;
     let png = kiosk.client.screenshot().await.unwrap();
     assert!(png.len() > 10_000, "{name}: the screenshot is nearly empty");
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
