@@ -64,6 +64,8 @@ pub struct Launch {
     pub toml: String,
     /// Start a reference backend for this test and point the kiosk at it.
     pub backend: bool,
+    /// Variables for the app's environment, on top of its own folders (`CUPS_SERVER`…).
+    pub env: Vec<(String, String)>,
 }
 
 impl Launch {
@@ -83,6 +85,12 @@ impl Launch {
 
     pub fn with_backend(mut self) -> Launch {
         self.backend = true;
+        self
+    }
+
+    /// Adds a variable to the app's environment.
+    pub fn with_env(mut self, key: &str, value: &str) -> Launch {
+        self.env.push((key.to_owned(), value.to_owned()));
         self
     }
 
@@ -123,6 +131,7 @@ pub struct Kiosk {
     pub name: String,
     display_name: String,
     app_args: Vec<String>,
+    env: Vec<(String, String)>,
     // Dropped in this order: the driver (and the app), the backend, the display, the folder.
     _driver: Guarded,
     pub backend: Option<Backend>,
@@ -156,12 +165,15 @@ impl Kiosk {
         std::fs::write(&config_path, &config).unwrap();
         let app_args = vec!["--config".to_owned(), config_path.display().to_string()];
 
-        let (client, driver) = start_driver_retrying(&home, &display, &data_dir, &app_args).await;
+        let env = launch.env;
+        let (client, driver) =
+            start_driver_retrying(&home, &display, &data_dir, &app_args, &env).await;
         Kiosk {
             client,
             name: name.to_owned(),
             display_name: display,
             app_args,
+            env,
             _driver: driver,
             backend,
             _display: xvfb,
@@ -196,6 +208,7 @@ impl Kiosk {
             name,
             display_name,
             app_args,
+            env,
             _driver,
             backend,
             _display,
@@ -205,12 +218,13 @@ impl Kiosk {
         drop(_driver);
         let data_dir = home.path().join("data");
         let (client, driver) =
-            start_driver_retrying(&home, &display_name, &data_dir, &app_args).await;
+            start_driver_retrying(&home, &display_name, &data_dir, &app_args, &env).await;
         Kiosk {
             client,
             name,
             display_name,
             app_args,
+            env,
             _driver: driver,
             backend,
             _display,
@@ -400,10 +414,11 @@ async fn start_driver_retrying(
     display: &str,
     data_dir: &Path,
     app_args: &[String],
+    env: &[(String, String)],
 ) -> (Client, Guarded) {
     let mut last_error = String::new();
     for attempt in 1..=3 {
-        match start_driver(home, display, data_dir, app_args).await {
+        match start_driver(home, display, data_dir, app_args, env).await {
             Ok(started) => return started,
             Err(error) => {
                 // Said out loud, so that a retried start is seen in the test's output.
@@ -420,6 +435,7 @@ async fn start_driver(
     display: &str,
     data_dir: &Path,
     app_args: &[String],
+    env: &[(String, String)],
 ) -> Result<(Client, Guarded), String> {
     let port = free_port();
     let native_port = free_port();
@@ -444,6 +460,7 @@ async fn start_driver(
             std::fs::File::create(home.path().join("driver.log")).unwrap(),
         ));
     std::fs::create_dir_all(home.path().join("tmp")).unwrap();
+    driver.envs(env.iter().map(|(k, v)| (k, v)));
     let driver = Guarded::spawn(&mut driver, "tauri-driver");
     // tauri-driver listens at once, and starts WebKitWebDriver behind it; a session asked for
     // before WebKitWebDriver listens fails (tauri-driver drops the connection). Wait for both.

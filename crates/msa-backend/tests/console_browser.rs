@@ -616,12 +616,7 @@ async fn staff_watch_kiosks_and_close_a_help_call_in_chromium() {
         canary.first_name.clone(),
         email,
         enrol_core::date::iso(birth),
-        format!(
-            "{:02}/{:02}/{}",
-            birth.day(),
-            birth.month(),
-            birth.year()
-        ),
+        format!("{:02}/{:02}/{}", birth.day(), birth.month(), birth.year()),
         serial,
     ];
     let received = table_text(pool, &["enrolments"]).await;

@@ -13,8 +13,8 @@ use crate::delivery::worker::DeliveryHandle;
 use crate::enrolment::cgu::Cgu;
 use crate::enrolment::desk::Desk;
 use crate::enrolment::submit::Dispatch;
-use crate::secrets::{self, SecretStore};
 use crate::receipt::{Agency, Printing, Receipts};
+use crate::secrets::{self, SecretStore};
 use crate::updater::InstallGate;
 use enrol_core::Department;
 

@@ -7,9 +7,6 @@
 //! `PreserveJobHistory Yes`), the worst an agency's CUPS can be set to: even then, nothing
 //! personal is in the spool or the job attributes.
 
-mod common;
-mod wizard;
-
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -17,8 +14,11 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{e2e, Guarded, Kiosk, Launch};
-use wizard::{accept_and_submit, answer_up_to_review, click, reference_in, Item, Person, FR};
+use msa_test_support::Guarded;
+
+use super::harness::{app, e2e, repo_root, Kiosk, Launch};
+use super::persons::{Item, Person};
+use super::steps::{accept_and_submit, click, go_to_step, reference_in, Input, FR};
 
 /// Département 44: MSA Loire-Atlantique-Vendée.
 const CAISSE_URL: &str = "https://loire-atlantique-vendee.msa.fr/";
@@ -215,13 +215,12 @@ impl Cups {
     }
 
     fn launch(&self, queue: &str, mode: &str) -> Launch {
-        let mut launch = Launch::kiosk().with_backend().with_toml(&format!(
-            "[idle]\nconfirmation_return_seconds = 12\n[receipt]\nqueue = \"{queue}\"\nmode = \"{mode}\"\n"
-        ));
-        launch
-            .env
-            .push(("CUPS_SERVER".into(), self.socket.display().to_string()));
-        launch
+        Launch::kiosk()
+            .with_backend()
+            .with_toml(&format!(
+                "[idle]\nconfirmation_return_seconds = 12\n[receipt]\nqueue = \"{queue}\"\nmode = \"{mode}\"\n"
+            ))
+            .with_env("CUPS_SERVER", &self.socket.display().to_string())
     }
 
     /// The PDF cups-pdf wrote, once it is complete.
@@ -327,7 +326,7 @@ fn qr_codes_in(image: &Path) -> Vec<String> {
 
 /// Up to « Imprimer mon reçu » on step 7, as the canary; returns the reference.
 async fn enrol(kiosk: &Kiosk) -> String {
-    answer_up_to_review(kiosk, &FR, &canary()).await;
+    go_to_step(kiosk, &FR, &canary(), 6, Input::Touch).await;
     let text = accept_and_submit(kiosk, &FR).await;
     assert!(
         text.contains("par courrier"),
@@ -376,7 +375,7 @@ async fn the_printed_page_holds_the_reference_and_the_caisse_link_and_nothing_pe
                 .await;
 
             let pdf = cups.wait_for_pdf();
-            let artifacts = common::repo_root().join("target/e2e-artifacts");
+            let artifacts = repo_root().join("target/e2e-artifacts");
             std::fs::create_dir_all(&artifacts).unwrap();
             std::fs::copy(&pdf, artifacts.join("receipt-printed.pdf")).unwrap();
             let text = run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
@@ -460,7 +459,7 @@ async fn the_thermal_ticket_carries_the_reference_and_the_qr_link_as_esc_pos() {
                 assert!(Instant::now() < deadline, "no whole ticket reached the printer: {} bytes", bytes.len());
                 tokio::time::sleep(Duration::from_millis(100)).await;
             };
-            let artifacts = common::repo_root().join("target/e2e-artifacts");
+            let artifacts = repo_root().join("target/e2e-artifacts");
             std::fs::create_dir_all(&artifacts).unwrap();
             std::fs::write(artifacts.join("receipt-ticket.escpos"), &bytes).unwrap();
             // ESC @ first: the printer starts from its defaults; ESC t 19: code page PC858.
@@ -521,7 +520,7 @@ async fn a_stopped_queue_gets_the_calm_message_the_welcome_screen_on_time_and_of
             assert_eq!(cups.tool("lpstat", &["-o", PDF_QUEUE]).trim(), "");
             assert!(cups.spool().is_empty(), "{:?}", cups.spool());
 
-            let status = Command::new(common::app())
+            let status = Command::new(app())
                 .arg("status")
                 .env("MSA_KIOSK_DATA_DIR", kiosk.data_dir())
                 .output()
