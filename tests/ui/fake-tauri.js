@@ -129,7 +129,10 @@
     report_activity() {
       requireSession();
       armIdle();
-      return { idleSeconds: config.idleSeconds, idleWarningSeconds: config.idleWarningSeconds };
+      const timings = { idleSeconds: config.idleSeconds, idleWarningSeconds: config.idleWarningSeconds };
+      // A slow answer, to see what the page does with Rust's events meanwhile.
+      if (config.reportActivityDelayMs) return new Promise((resolve) => setTimeout(() => resolve(timings), config.reportActivityDelayMs));
+      return timings;
     },
     submit_nir(args) {
       requireBefore('nir');

@@ -116,6 +116,28 @@ test('Rust is authoritative: idle-warning opens the dialog with its seconds; ses
   await context.close();
 });
 
+test('a warning Rust sent before it heard « Continuer » does not reopen the dialog', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { idleSeconds: 600, idleWarningSeconds: 30, rustIdle: false, reportActivityDelayMs: 400 } });
+  await startEnrolment(page);
+  await page.clock.runFor(1_000);
+  await page.evaluate(() => window.__FAKE_TAURI__.emit('idle-warning', { secondsLeft: 20 }));
+  const dialog = page.getByRole('dialog', { name: 'Êtes-vous toujours là ?' });
+  await dialog.waitFor();
+  const before = (await calls(page, 'report_activity')).length;
+  await dialog.getByRole('button', { name: 'Continuer' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal((await calls(page, 'report_activity')).length, before + 1, '« Continuer » tells Rust');
+  // Rust's idle clock ticked before the report reached it: its warning is late.
+  await page.evaluate(() => window.__FAKE_TAURI__.emit('idle-warning', { secondsLeft: 19 }));
+  await page.clock.runFor(1_000);
+  assert.equal(await dialog.isVisible(), false, 'the late warning is not shown');
+  // Once Rust has the report, a new warning is a real one.
+  await page.evaluate(() => window.__FAKE_TAURI__.emit('idle-warning', { secondsLeft: 18 }));
+  await dialog.waitFor();
+  await assertClean(page, problems);
+  await context.close();
+});
+
 test('idle is active only during an enrolment; activity reports are throttled to one per 5 s', async () => {
   const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { idleSeconds: 90, idleWarningSeconds: 20, rustIdle: false } });
   await page.clock.runFor(300_000);

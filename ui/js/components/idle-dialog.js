@@ -29,6 +29,7 @@ export class IdleWatcher {
     this.deadline = 0;
     this.timer = null;
     this.pendingReport = null;
+    this.reportsInFlight = 0;
     this.lastAnnounced = null;
     this.countdown = dialog.querySelector('[data-idle-countdown]');
     this.live = dialog.querySelector('[data-idle-live]');
@@ -83,10 +84,13 @@ export class IdleWatcher {
 
   async sendReport() {
     this.lastReport = Date.now();
+    this.reportsInFlight += 1;
     try {
       this.configure(await this.reportActivity());
     } catch (error) {
       if (error && error.errors && error.errors.some((e) => e.code === 'session.expired')) this.expire('session.expired');
+    } finally {
+      this.reportsInFlight -= 1;
     }
   }
 
@@ -105,6 +109,10 @@ export class IdleWatcher {
   /** Rust's `idle-warning` event. @param {{secondsLeft?: number}} payload */
   rustWarning(payload) {
     if (!this.active) return;
+    // A warning Rust sent before it heard of the activity now on its way (« Continuer », a
+    // touch) is stale: its deadline is being pushed back. Events and answers come in order,
+    // so one sent after the report was handled arrives after its answer and is shown.
+    if (!this.warningOpen && this.reportsInFlight > 0) return;
     const seconds = payload && Number.isFinite(payload.secondsLeft) ? payload.secondsLeft : Math.round(this.warningMs / 1000);
     if (this.warningOpen) {
       // Both clocks run: keep the earlier deadline, so the countdown never jumps up.
