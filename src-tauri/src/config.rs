@@ -49,6 +49,8 @@ pub struct Config {
     pub backend: BackendConfig,
     pub idle: IdleConfig,
     pub updater: UpdaterConfig,
+    /// How the webview renders (`[display] rendering`); see `ops::rendering`.
+    pub rendering: Rendering,
     /// Where the outbox, logs and status live; the OS's app data folder when absent.
     pub data_dir: Option<PathBuf>,
     /// The receipt printer (`[receipt]`); `None`: the kiosk has no printer and offers no receipt.
@@ -105,6 +107,27 @@ impl UpdateInstall {
     }
 }
 
+/// `[display] rendering`: how WebKitGTK draws the wizard (`ops::rendering` decides and applies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    /// The kiosk looks for a usable GPU at start: software rendering without one.
+    Auto,
+    /// WebKit's defaults (accelerated compositing); for a machine whose GPU is known good.
+    Gpu,
+    /// No OpenGL in the web process: stable on machines without a GPU.
+    Software,
+}
+
+impl Rendering {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rendering::Auto => "auto",
+            Rendering::Gpu => "gpu",
+            Rendering::Software => "software",
+        }
+    }
+}
+
 /// A configuration error, always naming the key and the expected form.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -142,6 +165,8 @@ struct RawConfig {
     #[serde(default)]
     updater: RawUpdater,
     receipt: Option<RawReceipt>,
+    #[serde(default)]
+    display: RawDisplay,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -150,6 +175,12 @@ struct RawReceipt {
     queue: Option<String>,
     mode: Option<crate::receipt::Mode>,
     auto: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDisplay {
+    rendering: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -375,6 +406,19 @@ impl Config {
             }
         };
 
+        let rendering = match raw.display.rendering.as_deref() {
+            None | Some("auto") => Rendering::Auto,
+            Some("gpu") => Rendering::Gpu,
+            Some("software") => Rendering::Software,
+            Some(other) => {
+                return Err(bad(
+                    "display.rendering",
+                    format!("is {other:?}"),
+                    "one of \"auto\" (the default: software without a usable GPU), \"gpu\" or \"software\"",
+                ))
+            }
+        };
+
         Ok(Config {
             mode: raw.mode.unwrap_or(Mode::Kiosk),
             tablet_fullscreen: raw.tablet.fullscreen.unwrap_or(true),
@@ -400,6 +444,7 @@ impl Config {
                     .install
                     .unwrap_or_else(UpdateInstall::default_for_platform),
             },
+            rendering,
             data_dir: raw.data_dir,
             receipt,
         })
@@ -469,6 +514,20 @@ mod tests {
         assert_eq!(config.idle.idle, Duration::from_secs(90));
         assert_eq!(config.idle.warning, Duration::from_secs(30));
         assert_eq!(config.languages, vec!["fr", "en"]);
+        assert_eq!(config.rendering, Rendering::Auto);
+    }
+
+    #[test]
+    fn each_rendering_mode_is_read() {
+        for (text, mode) in [
+            ("auto", Rendering::Auto),
+            ("gpu", Rendering::Gpu),
+            ("software", Rendering::Software),
+        ] {
+            let config = parse(&format!("[display]\nrendering = \"{text}\"")).unwrap();
+            assert_eq!(config.rendering, mode);
+            assert_eq!(mode.as_str(), text);
+        }
     }
 
     #[test]
@@ -525,6 +584,10 @@ mod tests {
             ("[receipt]\nqueue = \"ok\"\nmode = \"escpos\"", "mode"),
             ("[receipt]\nqueue = \"ok\"\nauto = \"yes\"", "auto"),
             ("[receipt]\nqueue = \"ok\"\nqeue = \"x\"", "qeue"),
+            ("[display]\nrendering = \"opengl\"", "display.rendering"),
+            ("[display]\nrendering = \"\"", "display.rendering"),
+            ("[display]\nrendering = 1", "rendering"),
+            ("[display]\nrenderer = \"gpu\"", "renderer"),
         ];
         for (text, key) in cases {
             let message = parse(text).unwrap_err().to_string();

@@ -44,6 +44,10 @@ pub fn run() {
         Some("apply-update") => {
             std::process::exit(updater::apply_update_command(&config.updater, &args[2..]))
         }
-        _ => shell::run_app(config),
+        _ => {
+            // Before GTK or any thread starts: WebKit's web process inherits the environment.
+            let rendering = ops::rendering::apply(config.rendering);
+            shell::run_app(config, rendering)
+        }
     }
 }

@@ -20,6 +20,7 @@ mod bench;
 mod enrolment;
 mod receipt;
 mod screenshots;
+mod selfheal;
 mod session;
 mod shell;
 mod wizard;

@@ -10,9 +10,12 @@
 //   mode, onScreenKeyboard, idleSeconds, idleWarningSeconds, confirmationReturnSeconds,
 //   agencyDepartment, outcome ("email"|"postal"|"queued"|"alreadyEnrolled"|"counsellor"),
 //   rustIdle (default true: emit idle-warning / session-expired like Rust),
-//   failNext ({command: {errors:[…]}}). « Today » is the generated data's.
+//   failNext ({command: {errors:[…]}}), availability ({state: 'ready'} or
+//   {state: 'unavailable', reason: 'keyring.locked'}, as Rust's ops::availability
+//   serialises it). « Today » is the generated data's.
 // Tests read window.__FAKE_TAURI__.calls and can emit events with
-// window.__FAKE_TAURI__.emit(name, payload).
+// window.__FAKE_TAURI__.emit(name, payload); setAvailability(a) changes the
+// availability and emits availability-changed, as Rust's shell::heal does.
 (function installFakeTauri() {
   'use strict';
   const config = Object.assign({
@@ -29,6 +32,7 @@
     // Step 7's receipt: 'off' | 'button' | 'auto'; `printer: 'fail'` makes print_receipt fail.
     receiptPrint: 'off',
     printer: 'ok',
+    availability: { state: 'ready' },
   }, window.__FAKE_TAURI_CONFIG__ || {});
 
   // Everything enrol-core knows comes from tests/ui/generated/enrol-data.js (rendered by
@@ -116,7 +120,12 @@
         receiptPrint: config.receiptPrint,
       };
     },
+    kiosk_availability() {
+      return config.availability;
+    },
     start_session() {
+      // Rust refuses a session while the kiosk is unavailable (AppState::may_start).
+      if (config.availability.state !== 'ready') return reject([err('system.unavailable')]);
       session = { answers: {}, values: {}, reviewReached: false, tries: 0 };
       armIdle();
       return { step: 'nir' };
@@ -263,5 +272,10 @@
     emit,
     get session() { return session; },
     setCguVersion(v) { cguOverride = v; },
+    setAvailability(availability) {
+      config.availability = availability;
+      if (availability.state !== 'ready') { session = null; clearIdle(); }
+      emit('availability-changed', availability);
+    },
   };
 })();

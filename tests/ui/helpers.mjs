@@ -100,7 +100,12 @@ export async function openApp(browser, url, { config = {}, viewport = { width: 1
   });
   if (clock) await page.clock.install({ time: new Date('2025-06-15T10:00:00Z') });
   await page.goto(url);
-  await page.getByRole('button', { name: "S'inscrire", exact: true }).or(page.getByRole('button', { name: 'Sign up', exact: true })).waitFor();
+  if (config.availability && config.availability.state !== 'ready') {
+    // An unavailable kiosk boots on « indisponible », which has no « S'inscrire ».
+    await page.getByRole('heading', { level: 1 }).waitFor();
+  } else {
+    await page.getByRole('button', { name: "S'inscrire", exact: true }).or(page.getByRole('button', { name: 'Sign up', exact: true })).waitFor();
+  }
   return { context, page, problems };
 }
 

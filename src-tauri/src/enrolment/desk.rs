@@ -150,12 +150,27 @@ impl Desk {
         let Some(session) = expired else {
             return IdleVerdict::Quiet;
         };
+        IdleVerdict::Expired {
+            step: self.wipe(session, "the idle clock"),
+        }
+    }
+
+    /// Ends the session, if any, as the idle clock does (the web process died under it, the
+    /// keyring went away); returns the step it was at.
+    pub fn end(&self, by: &'static str) -> Option<Step> {
+        let session = self.lock().take()?;
+        Some(self.wipe(session, by))
+    }
+
+    /// The end of a session that nobody confirmed: its keyring entries go, its values zero
+    /// their memory. `by` names the cause in the log.
+    fn wipe(&self, session: Session, by: &'static str) -> Step {
         let step = session.step();
         if let Err(errors) = session.wipe(self.store()) {
-            tracing::error!(?errors, "wipe after idle failed");
+            tracing::error!(?errors, by, "wipe of an ended session failed");
         }
-        tracing::info!(?step, "session ended by the idle clock");
-        IdleVerdict::Expired { step }
+        tracing::info!(?step, by, "session ended");
+        step
     }
 }
 
@@ -220,6 +235,13 @@ mod tests {
             store.is_empty(),
             "the NIR left the keyring with the session"
         );
+        // The same wipe when the web process dies under a session.
+        desk.start(|| true).unwrap();
+        desk.with_session(|s, store| s.submit_nir(store, "2 84 12 76 451 089"))
+            .unwrap();
+        assert_eq!(desk.end("test"), Some(Step::Identity));
+        assert!(store.is_empty() && !desk.is_busy());
+        assert_eq!(desk.end("test"), None);
         // Something a previous session left is swept by the next start.
         store
             .set(SESSION_SERVICE, "secret", &Secret::new("x"))

@@ -11,7 +11,8 @@ use crate::secrets::{KeyringStore, Secret, SecretStore, KIOSK_SERVICE};
 
 /// Exit code when the configuration is refused: the IT team's supervisor can tell it from a crash.
 pub const EXIT_BAD_CONFIG: i32 = 78; // EX_CONFIG in sysexits.h
-/// Exit code when the OS keyring or the outbox cannot be opened at start.
+/// Exit code of a maintenance command that cannot reach the OS keyring or the data folder. The
+/// kiosk itself never exits for that: it shows « indisponible » and retries (`shell::heal`).
 pub const EXIT_UNAVAILABLE: i32 = 69; // EX_UNAVAILABLE
 
 /// `msa-kiosk provision-token`; returns the exit code.

@@ -17,6 +17,7 @@ use super::window;
 use crate::enrolment::answers::{general, Next, NirAccepted, StepValues};
 use crate::enrolment::session::Step;
 use crate::enrolment::submit::{self, Confirmation, TermsAnswer};
+use crate::ops::availability::Availability;
 use crate::ops::clock::today;
 use crate::receipt::Lang;
 
@@ -25,10 +26,17 @@ pub fn kiosk_info(state: State<'_, AppState>) -> KioskInfo {
     KioskInfo::of(&state.config, state.receipts.print_mode())
 }
 
+/// `{state: "ready"}` or `{state: "unavailable", reason}`; changes come as the
+/// `availability-changed` event (`shell::heal`).
+#[tauri::command]
+pub fn kiosk_availability(state: State<'_, AppState>) -> Availability {
+    state.availability.current()
+}
+
 #[tauri::command]
 pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
-    // The gate is read under the session lock: see updater::InstallGate.
-    let step = state.desk.start(|| !state.gate.is_closed())?;
+    // The gate and the availability are read under the session lock: see updater::InstallGate.
+    let step = state.desk.start(|| state.may_start())?;
     state.receipts.forget();
     Ok(Started { step })
 }
@@ -147,7 +155,11 @@ pub async fn submit_enrolment(
         accepted: accept_terms.unwrap_or(false),
         version_shown: cgu_version.unwrap_or_default(),
     };
-    Ok(submit::submit_enrolment(&state.desk, &state.dispatch(), &terms, today()).await?)
+    // A session starts only once the outbox is open, so this refusal is a safety net.
+    let dispatch = state
+        .dispatch()
+        .ok_or_else(|| general(code::SYSTEM_UNAVAILABLE))?;
+    Ok(submit::submit_enrolment(&state.desk, &dispatch, &terms, today()).await?)
 }
 
 #[tauri::command]

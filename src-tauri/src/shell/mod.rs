@@ -3,6 +3,7 @@
 //! With `updater/`, the only room that imports Tauri (the test in `lib.rs` checks it).
 
 mod commands;
+pub mod heal;
 mod idle;
 pub mod ipc;
 pub mod state;
@@ -16,8 +17,9 @@ use std::sync::Arc;
 use tauri::{App, Builder, Manager, Runtime};
 
 use crate::config::Config;
-use crate::ops::cli::{data_dir_for, EXIT_UNAVAILABLE};
+use crate::ops::cli::data_dir_for;
 use crate::ops::logging;
+use crate::ops::rendering;
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::updater;
 pub use state::AppState;
@@ -34,6 +36,7 @@ pub fn build_app<R: Runtime>(
     builder
         .invoke_handler(tauri::generate_handler![
             commands::kiosk_info,
+            commands::kiosk_availability,
             commands::start_session,
             commands::cancel_session,
             commands::submit_nir,
@@ -58,7 +61,8 @@ pub fn serve<R: Runtime>(app: &App<R>, state: AppState) {
 }
 
 /// The kiosk itself: the Wry runtime, the updater plugin, the OS keyring, the window.
-pub fn run_app(config: Config) {
+/// `rendering` is what `ops::rendering::apply` decided before GTK started (logged here).
+pub fn run_app(config: Config, rendering: rendering::Decision) {
     let mut context = tauri::generate_context!("tauri.conf.json");
     // The feed and key of the agency's file, written into the plugin's configuration.
     let feed = updater::prepare(&mut context, &config.updater);
@@ -76,17 +80,21 @@ pub fn run_app(config: Config) {
             kiosk_id = %config.kiosk_id,
             "kiosk starting"
         );
+        rendering::log(config.rendering, &rendering);
 
+        // Never an exit and never a prompt when the keyring is locked or away: the window opens
+        // on « indisponible » and `heal` prepares the rest once the keyring is back.
         let store: Arc<dyn SecretStore> = Arc::new(KeyringStore);
-        let state = tauri::async_runtime::block_on(AppState::open(&config, &data_dir, store))
-            .unwrap_or_else(|message| {
-                tracing::error!("{message}");
-                eprintln!("msa-kiosk: {message}");
-                std::process::exit(EXIT_UNAVAILABLE);
-            });
+        let state = tauri::async_runtime::block_on(AppState::open(&config, &data_dir, store));
         let gate = state.gate.clone();
+        let availability = state.availability.current();
+        let prepared = state.outbox().is_some();
         // State first: the page may call a command as soon as the window exists.
         serve(app, state);
+        heal::publish(app.handle(), Some(availability));
+        if !prepared {
+            tauri::async_runtime::spawn(heal::keep_preparing(app.handle().clone()));
+        }
         window::open_main_window(app, &config, &data_dir.join("webview"))?;
         // An enrolment is in progress while a session exists: no update installs then.
         let handle = app.handle().clone();
