@@ -1,5 +1,8 @@
 //! Secrets and where they live: the OS keyring, never the webview, a file in clear or a log.
 //!
+//! Longer than 400 lines: the store, its never-prompting Secret Service credential and the
+//! in-memory store of the unit tests are one contract, read together.
+//!
 //! | entry | lifetime | why the keyring |
 //! |---|---|---|
 //! | `session/nir`, `session/secret` | one enrolment; deleted when it ends, swept at start after a crash | credentials of the person (SPEC §3) |
