@@ -20,6 +20,13 @@ pub enum Backend {
     Postgres,
 }
 
+/// How long a request waits for a pooled connection before the answer is `503 unavailable`.
+/// A burst (a kiosk's batch of 16 after an outage, on two instances sharing one SQLite file)
+/// queues behind one writer with a synced commit each: waiting beats answering 503.
+const POOL_WAIT: Duration = Duration::from_secs(10);
+/// SQLite: how long a writer waits for another instance's write lock (ms) before `SQLITE_BUSY`.
+const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 10000";
+
 /// A pool on either engine.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -38,7 +45,7 @@ impl Db {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
         let mut options = AnyPoolOptions::new()
-            .acquire_timeout(Duration::from_secs(3))
+            .acquire_timeout(POOL_WAIT)
             .max_connections(match backend {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 8,
@@ -46,11 +53,12 @@ impl Db {
         if backend == Backend::Sqlite {
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {
-                    // WAL: readers never block the writer; the busy timeout (5 s by
-                    // default in sqlx) queues concurrent writers.
+                    // WAL: readers never block the writer; the busy timeout queues the
+                    // writers of every instance on the file, one commit at a time.
                     sqlx::query("PRAGMA journal_mode = WAL")
                         .execute(&mut *conn)
                         .await?;
+                    sqlx::query(BUSY_TIMEOUT).execute(&mut *conn).await?;
                     // FULL: every commit is on disk before the answer leaves, so an
                     // enrolment the kiosk was told about (and then deleted from its
                     // outbox) survives a power cut; NORMAL may lose the last commits in
@@ -77,7 +85,7 @@ impl Db {
         db.migrate().await?;
         if backend == Backend::Sqlite && !url.contains(":memory:") {
             db.limits = AnyPoolOptions::new()
-                .acquire_timeout(Duration::from_secs(3))
+                .acquire_timeout(POOL_WAIT)
                 .max_connections(2)
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
@@ -87,6 +95,7 @@ impl Db {
                         sqlx::query("PRAGMA synchronous = NORMAL")
                             .execute(&mut *conn)
                             .await?;
+                        sqlx::query(BUSY_TIMEOUT).execute(&mut *conn).await?;
                         Ok(())
                     })
                 })
