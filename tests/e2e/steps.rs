@@ -581,8 +581,21 @@ pub async fn assert_received(
         .take(13)
         .collect();
     assert_eq!(got["nir"], nir13.as_str());
-    assert_eq!(got["lastName"], person.last_name);
-    assert_eq!(got["firstName"], person.first_name);
+    // Names travel as enrol-core keeps them: apostrophes and dashes made plain (issue 12).
+    let stored = |field, name| {
+        enrol_core::PersonName::parse(field, name)
+            .expect("the test person's name is valid")
+            .as_str()
+            .to_owned()
+    };
+    assert_eq!(
+        got["lastName"],
+        stored(enrol_core::Field::LastName, person.last_name)
+    );
+    assert_eq!(
+        got["firstName"],
+        stored(enrol_core::Field::FirstName, person.first_name)
+    );
     assert_eq!(got["email"], person.email);
     assert_eq!(got["department"], person.department);
     assert_eq!(got["outcome"], expected_outcome);
