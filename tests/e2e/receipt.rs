@@ -107,7 +107,7 @@ impl Cups {
         std::fs::write(
             root.join("cupsd.conf"),
             format!(
-                "Listen {}\nLogLevel debug\nPreserveJobFiles Yes\nPreserveJobHistory Yes\n\
+                "Listen {}\nLogLevel debug\nPreserveJobFiles Yes\nPreserveJobHistory Yes\nDirtyCleanInterval 0\n\
                  Browsing No\nWebInterface No\nDefaultAuthType None\n\
                  <Location />\n  Order allow,deny\n  Allow all\n</Location>\n\
                  <Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n",
@@ -403,7 +403,15 @@ async fn the_printed_page_holds_the_reference_and_the_caisse_link_and_nothing_pe
             let pdf_bytes = std::fs::read(&pdf).unwrap();
             assert!(canaries_in_bytes(text.as_bytes()).is_empty(), "{text}");
             assert!(canaries_in_bytes(&pdf_bytes).is_empty());
-            let spool = cups.spool();
+            // cupsd writes a job's control file (its history) a moment after the job ends.
+            let deadline = Instant::now() + Duration::from_secs(15);
+            let mut spool = cups.spool();
+            while !(spool.iter().any(|n| n.starts_with('c')) && spool.iter().any(|n| n.starts_with('d')))
+                && Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                spool = cups.spool();
+            }
             assert!(
                 spool.iter().any(|n| n.starts_with('c')) && spool.iter().any(|n| n.starts_with('d')),
                 "this cupsd keeps job files and history, so the search below has something to search: {spool:?}"

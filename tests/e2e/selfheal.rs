@@ -430,7 +430,7 @@ exec "$@"
         .args([
             "--ignored",
             "--exact",
-            "locked_keyring_child",
+            "selfheal::locked_keyring_child",
             "--nocapture",
             "--test-threads=1",
         ])
