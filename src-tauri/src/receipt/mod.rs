@@ -2,6 +2,9 @@
 //! type and as a QR code, the date and time, the agency, the outcome in plain words, what comes
 //! next, and the caisse's site. Tauri-free.
 //!
+//! Longer than 400 lines: the receipt's types, its wording in French and English for each
+//! outcome, and the printer that keeps `status.json` current are one contract, read together.
+//!
 //! **Nothing personal can reach it, by construction**: a [`Receipt`] is built only from a
 //! [`Reference`], an [`Outcome`], a time, an [`Agency`] (the kiosk's own settings) and a
 //! [`Caisse`] (static data). No type holding a NIR, a name, an e-mail, a phone or a secret is
