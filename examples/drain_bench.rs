@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use enrol_core::wire::{EnrolmentRequest, WireVerification};
 use msa_kiosk::delivery::client::BackendClient;
-use msa_kiosk::delivery::{deliver_batch, now_ms, Attempt, BATCH};
 use msa_kiosk::delivery::outbox::{Outbox, OutboxKey};
+use msa_kiosk::delivery::{deliver_batch, Attempt, BATCH};
+use msa_kiosk::ops::clock::now_ms;
 use msa_kiosk::secrets::{MemoryStore, Secret};
 use uuid::Uuid;
 

@@ -4,6 +4,7 @@
 /// The app's commands. Each one gets an `allow-<name>` permission; nothing is allowed by default.
 const COMMANDS: &[&str] = &[
     "kiosk_info",
+    "kiosk_availability",
     "start_session",
     "cancel_session",
     "submit_nir",

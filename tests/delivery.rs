@@ -9,8 +9,8 @@ use std::time::Duration;
 use common::{free_port, Backend, Guarded, KIOSK_TOKEN};
 use enrol_core::wire::{EnrolmentAnswer, EnrolmentRequest, WireVerification};
 use msa_kiosk::delivery::client::BackendClient;
-use msa_kiosk::delivery::{deliver_one, Attempt};
 use msa_kiosk::delivery::outbox::{Outbox, OutboxKey};
+use msa_kiosk::delivery::{deliver_one, Attempt};
 use msa_kiosk::secrets::{MemoryStore, Secret};
 use serde_json::Value;
 use uuid::Uuid;
@@ -118,13 +118,17 @@ fn rig_store() -> MemoryStore {
     });
     let store = MemoryStore::default();
     store
-        .set(KIOSK_SERVICE, msa_kiosk::delivery::outbox::OUTBOX_KEY_ENTRY, key)
+        .set(
+            KIOSK_SERVICE,
+            msa_kiosk::delivery::outbox::OUTBOX_KEY_ENTRY,
+            key,
+        )
         .unwrap();
     store
 }
 
 fn delivery_now() -> i64 {
-    msa_kiosk::delivery::worker::now_ms()
+    msa_kiosk::ops::clock::now_ms()
 }
 
 fn count(enrolments: &[Value], reference: &str) -> usize {

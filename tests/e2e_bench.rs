@@ -2,7 +2,8 @@
 //! focus, inside the real webview (Rust's validation over IPC included, WebDriver's round trips
 //! excluded: both ends are timed in the page with `performance.now()`).
 //!
-//! `cargo test --test e2e_bench -- --ignored --nocapture`
+//! `cargo test --test e2e_bench -- --ignored --nocapture`; `MSA_KIOSK_BENCH_RENDERING=gpu` or
+//! `=software` sets the kiosk's `[display] rendering` (default: `auto`, the app decides).
 
 mod common;
 mod wizard;
@@ -80,10 +81,18 @@ async fn samples(kiosk: &Kiosk) -> (Vec<f64>, Vec<f64>) {
     (list(&got[0]), list(&got[1]))
 }
 
+/// The kiosk, with the rendering mode the run asks for.
+fn launch() -> Launch {
+    match std::env::var("MSA_KIOSK_BENCH_RENDERING") {
+        Ok(mode) => Launch::kiosk().with_toml(&format!("[display]\nrendering = {mode:?}\n")),
+        Err(_) => Launch::kiosk(),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: cargo test --test e2e_bench -- --ignored --nocapture"]
 async fn step_latency() {
-    e2e("bench-step-latency", Launch::kiosk(), |kiosk| async move {
+    e2e("bench-step-latency", launch(), |kiosk| async move {
         kiosk.heading().await;
         kiosk.js(RECORDER, vec![]).await;
         let person = jean();

@@ -1,5 +1,8 @@
 //! Secrets and where they live: the OS keyring, never the webview, a file in clear or a log.
 //!
+//! Longer than 400 lines: the store, its never-prompting Secret Service credential and the
+//! in-memory store of the unit tests are one contract, read together.
+//!
 //! | entry | lifetime | why the keyring |
 //! |---|---|---|
 //! | `session/nir`, `session/secret` | one enrolment; deleted when it ends, swept at start after a crash | credentials of the person (SPEC §3) |
@@ -52,6 +55,9 @@ impl fmt::Debug for Secret {
 /// Why the store failed, without any secret in the message.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The collection is locked; the kiosk never asks to unlock it (a prompt on a public screen).
+    #[error("the OS keyring is locked")]
+    Locked,
     #[error("the OS keyring is not available: {0}")]
     Unavailable(String),
     #[error("the OS keyring refused the operation: {0}")]
@@ -74,17 +80,28 @@ pub struct KeyringStore;
 
 impl KeyringStore {
     fn entry(service: &str, name: &str) -> Result<keyring::Entry, StoreError> {
+        // Every entry on Linux goes through the held, never-prompting connection: keyring 3's
+        // own store calls Unlock on a locked collection, which starts gcr-prompter.
         #[cfg(target_os = "linux")]
-        if service == SESSION_SERVICE {
-            return Ok(keyring::Entry::new_with_credential(Box::new(
-                session_collection::HeldCredential::new(service, name),
-            )));
-        }
+        return Ok(keyring::Entry::new_with_credential(Box::new(
+            session_collection::HeldCredential::new(service, name),
+        )));
+        #[cfg(not(target_os = "linux"))]
         keyring::Entry::new(service, name).map_err(map_keyring_error)
     }
 }
 
 fn map_keyring_error(error: keyring::Error) -> StoreError {
+    #[cfg(target_os = "linux")]
+    if let keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) = &error
+    {
+        if matches!(
+            inner.downcast_ref::<dbus_secret_service::Error>(),
+            Some(dbus_secret_service::Error::Locked)
+        ) {
+            return StoreError::Locked;
+        }
+    }
     match error {
         keyring::Error::PlatformFailure(e) | keyring::Error::NoStorageAccess(e) => {
             StoreError::Unavailable(e.to_string())
@@ -155,7 +172,8 @@ impl SecretStore for KeyringStore {
     }
 }
 
-/// The session's entries on Linux, where they are read or written on almost every « Suivant ».
+/// Every entry on Linux: the session's, read or written on almost every « Suivant », and the
+/// kiosk's own, which must never bring up an unlock prompt.
 ///
 /// keyring 3's Secret Service store opens a new D-Bus connection and negotiates a new encrypted
 /// session (a Diffie-Hellman exchange) for every call: 10–20 ms each in a release build,
@@ -165,7 +183,11 @@ impl SecretStore for KeyringStore {
 /// itself uses; it is opened again once if the Secret Service went away. The entries go to the
 /// `session` collection, which gnome-keyring keeps in memory only, so a NIR is never written
 /// to disk, not even encrypted; a provider without one gets the default collection. The
-/// kiosk's own entries must outlive a reboot and stay with keyring's default store.
+/// kiosk's own entries must outlive a reboot: they go to the default (login) collection, with
+/// the attributes and label keyring 3's own store gives them, so entries written by earlier
+/// builds are found. No call ever unlocks a collection: a locked one is `Error::Locked`, which
+/// the kiosk reports as « indisponible » (`ops::availability`). Each D-Bus call is bounded by
+/// dbus-secret-service's 2 s timeout.
 #[cfg(target_os = "linux")]
 pub mod session_collection {
     use std::any::Any;
@@ -223,28 +245,48 @@ pub mod session_collection {
             }
         }
 
+        /// What finds the entry (a subset of what it is written with).
         fn attributes(&self) -> HashMap<&str, &str> {
             HashMap::from([
                 ("service", self.service.as_str()),
                 ("username", self.name.as_str()),
             ])
         }
+
+        fn is_session(&self) -> bool {
+            self.service == super::SESSION_SERVICE
+        }
+    }
+
+    /// keyring 3's `SsCredential` attributes and label for a kiosk entry (target `default`).
+    fn keyring3_attributes<'a>(service: &'a str, name: &'a str) -> HashMap<&'a str, &'a str> {
+        HashMap::from([
+            ("service", service),
+            ("username", name),
+            ("target", "default"),
+            ("application", "rust-keyring"),
+        ])
     }
 
     impl CredentialApi for HeldCredential {
         fn set_secret(&self, secret: &[u8]) -> keyring::Result<()> {
             with_connection(|secrets| {
-                let collection = secrets
-                    .get_collection_by_alias("session")
-                    .or_else(|_| secrets.get_default_collection())?;
-                collection.ensure_unlocked()?;
-                collection.create_item(
-                    &format!("{}@{}", self.name, self.service),
-                    self.attributes(),
-                    secret,
-                    true,
-                    "text/plain",
-                )?;
+                let (collection, label, attributes) = if self.is_session() {
+                    let collection = secrets
+                        .get_collection_by_alias("session")
+                        .or_else(|_| secrets.get_default_collection())?;
+                    let label = format!("{}@{}", self.name, self.service);
+                    (collection, label, self.attributes())
+                } else {
+                    let label = format!("{}@{}:default (msa-kiosk)", self.name, self.service);
+                    let attributes = keyring3_attributes(&self.service, &self.name);
+                    (secrets.get_default_collection()?, label, attributes)
+                };
+                // Never `ensure_unlocked`: it would ask gnome-keyring for a prompt.
+                if collection.is_locked()? {
+                    return Err(Error::Locked);
+                }
+                collection.create_item(&label, attributes, secret, true, "text/plain")?;
                 Ok(())
             })
         }

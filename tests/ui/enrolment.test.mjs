@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, openApp, assertClean, reachReview, waitForStep, calls, headingText, eventually, PERSON,
+  startServer, launch, openApp, assertClean, reachReview, waitForStep, calls, headingText, eventually, PERSON, ENROL_DATA,
 } from './helpers.mjs';
 
 let server;
@@ -54,7 +54,7 @@ for (const c of CASES) {
     await validate(page);
     await waitForStep(page, 'Votre demande est enregistrée');
     const [enrolment] = await calls(page, 'submit_enrolment');
-    assert.deepEqual(enrolment.args, { acceptTerms: true, cguVersion: 'sha256:0123456789abcdef' });
+    assert.deepEqual(enrolment.args, { acceptTerms: true, cguVersion: ENROL_DATA.cgu.fr.version });
 
     const text = (await main.textContent()).replace(/\s+/g, ' ');
     if (c.kind === 'none') {

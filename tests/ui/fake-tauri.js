@@ -1,16 +1,21 @@
 // A fake `window.__TAURI__` for the browser tests: an in-page stand-in for the
 // Rust side that follows docs/contracts.md §2 (commands, answers, events) with
-// simple validation returning the documented codes. Enough to drive every UI
-// path; NOT the rules of record (enrol-core is).
+// no rule of its own: every answer to a typed value is the one enrol-core gave for
+// it (tests/ui/generated/enrol-data.js, generated from tests/ui/rule-cases.json by
+// crates/enrol-core/tests/ui_data.rs). A value the table lacks is a test error,
+// reported on the console (so assertClean fails) and in __FAKE_TAURI__.missing.
 //
 // Injected with context.addInitScript before the page's modules load. Options
 // come from window.__FAKE_TAURI_CONFIG__ (set by an earlier init script):
 //   mode, onScreenKeyboard, idleSeconds, idleWarningSeconds, confirmationReturnSeconds,
 //   agencyDepartment, outcome ("email"|"postal"|"queued"|"alreadyEnrolled"|"counsellor"),
 //   rustIdle (default true: emit idle-warning / session-expired like Rust),
-//   failNext ({command: {errors:[…]}}), today ("2025-06-15").
+//   failNext ({command: {errors:[…]}}), availability ({state: 'ready'} or
+//   {state: 'unavailable', reason: 'keyring.locked'}, as Rust's ops::availability
+//   serialises it). « Today » is the generated data's.
 // Tests read window.__FAKE_TAURI__.calls and can emit events with
-// window.__FAKE_TAURI__.emit(name, payload).
+// window.__FAKE_TAURI__.emit(name, payload); setAvailability(a) changes the
+// availability and emits availability-changed, as Rust's shell::heal does.
 (function installFakeTauri() {
   'use strict';
   const config = Object.assign({
@@ -23,80 +28,16 @@
     outcome: null,
     rustIdle: true,
     failNext: {},
-    today: '2025-06-15',
     languages: ['fr', 'en'],
+    availability: { state: 'ready' },
   }, window.__FAKE_TAURI_CONFIG__ || {});
 
-  const CAISSES = {
-    'MSA Ain-Rhône': ['01', '69'],
-    'MSA Alpes du Nord': ['38', '73', '74'],
-    'MSA Alpes-Vaucluse': ['04', '05', '84'],
-    'MSA Alsace': ['67', '68'],
-    'MSA Ardèche Drôme Loire': ['07', '26', '42'],
-    "MSA d'Armorique": ['22', '29'],
-    'MSA Auvergne': ['03', '15', '43', '63'],
-    'MSA Beauce Cœur de Loire': ['18', '28', '45'],
-    'MSA Berry-Touraine': ['36', '37', '41'],
-    'MSA Bourgogne': ['21', '58', '71', '89'],
-    'MSA des Charentes': ['16', '17'],
-    'MSA de la Corse': ['2A', '2B'],
-    'MSA Côtes Normandes': ['14', '50'],
-    'MSA Dordogne Lot-et-Garonne': ['24', '47'],
-    'MSA Franche-Comté': ['25', '39', '70', '90'],
-    'MSA Gironde': ['33'],
-    'MSA Grand Sud': ['11', '66'],
-    'MSA Haute-Normandie': ['27', '76'],
-    'MSA Île-de-France': ['75', '77', '78', '91', '92', '93', '94', '95'],
-    'MSA du Languedoc': ['30', '34', '48'],
-    'MSA du Limousin': ['19', '23', '87'],
-    'MSA Loire-Atlantique-Vendée': ['44', '85'],
-    'MSA Lorraine': ['54', '57', '88'],
-    'MSA Maine-et-Loire': ['49'],
-    'MSA Marne Ardennes Meuse': ['08', '51', '55'],
-    'MSA Mayenne-Orne-Sarthe': ['53', '61', '72'],
-    'MSA Midi-Pyrénées Nord': ['12', '46', '81', '82'],
-    'MSA Midi-Pyrénées Sud': ['09', '31', '32', '65'],
-    'MSA Nord-Pas de Calais': ['59', '62'],
-    'MSA Picardie': ['02', '60', '80'],
-    'MSA Poitou': ['79', '86'],
-    'MSA Portes de Bretagne': ['35', '56'],
-    'MSA Provence-Azur': ['06', '13', '83'],
-    'MSA Sud Aquitaine': ['40', '64'],
-    'MSA Sud Champagne': ['10', '52'],
-  };
-  const NAMES = {
-    '01': 'Ain', '02': 'Aisne', '03': 'Allier', '04': 'Alpes-de-Haute-Provence', '05': 'Hautes-Alpes',
-    '06': 'Alpes-Maritimes', '07': 'Ardèche', '08': 'Ardennes', '09': 'Ariège', '10': 'Aube', '11': 'Aude',
-    '12': 'Aveyron', '13': 'Bouches-du-Rhône', '14': 'Calvados', '15': 'Cantal', '16': 'Charente',
-    '17': 'Charente-Maritime', '18': 'Cher', '19': 'Corrèze', '2A': 'Corse-du-Sud', '2B': 'Haute-Corse',
-    '21': "Côte-d'Or", '22': "Côtes-d'Armor", '23': 'Creuse', '24': 'Dordogne', '25': 'Doubs', '26': 'Drôme',
-    '27': 'Eure', '28': 'Eure-et-Loir', '29': 'Finistère', '30': 'Gard', '31': 'Haute-Garonne', '32': 'Gers',
-    '33': 'Gironde', '34': 'Hérault', '35': 'Ille-et-Vilaine', '36': 'Indre', '37': 'Indre-et-Loire',
-    '38': 'Isère', '39': 'Jura', '40': 'Landes', '41': 'Loir-et-Cher', '42': 'Loire', '43': 'Haute-Loire',
-    '44': 'Loire-Atlantique', '45': 'Loiret', '46': 'Lot', '47': 'Lot-et-Garonne', '48': 'Lozère',
-    '49': 'Maine-et-Loire', '50': 'Manche', '51': 'Marne', '52': 'Haute-Marne', '53': 'Mayenne',
-    '54': 'Meurthe-et-Moselle', '55': 'Meuse', '56': 'Morbihan', '57': 'Moselle', '58': 'Nièvre', '59': 'Nord',
-    '60': 'Oise', '61': 'Orne', '62': 'Pas-de-Calais', '63': 'Puy-de-Dôme', '64': 'Pyrénées-Atlantiques',
-    '65': 'Hautes-Pyrénées', '66': 'Pyrénées-Orientales', '67': 'Bas-Rhin', '68': 'Haut-Rhin', '69': 'Rhône',
-    '70': 'Haute-Saône', '71': 'Saône-et-Loire', '72': 'Sarthe', '73': 'Savoie', '74': 'Haute-Savoie',
-    '75': 'Paris', '76': 'Seine-Maritime', '77': 'Seine-et-Marne', '78': 'Yvelines', '79': 'Deux-Sèvres',
-    '80': 'Somme', '81': 'Tarn', '82': 'Tarn-et-Garonne', '83': 'Var', '84': 'Vaucluse', '85': 'Vendée',
-    '86': 'Vienne', '87': 'Haute-Vienne', '88': 'Vosges', '89': 'Yonne', '90': 'Territoire de Belfort',
-    '91': 'Essonne', '92': 'Hauts-de-Seine', '93': 'Seine-Saint-Denis', '94': 'Val-de-Marne', '95': "Val-d'Oise",
-  };
-  const caisseOf = {};
-  for (const [caisse, codes] of Object.entries(CAISSES)) for (const code of codes) caisseOf[code] = caisse;
-  const DEPARTMENTS = Object.keys(NAMES).map((code) => ({ code, name: NAMES[code], caisse: caisseOf[code] }));
-
-  const CGU_TEXT = [
-    'Article 1 – Objet. Les présentes conditions générales d\'utilisation encadrent l\'accès à « Mon espace privé » sur msa.fr.',
-    'Article 2 – Compte personnel. Le compte est strictement personnel. Vous vous engagez à garder votre mot de passe secret.',
-    'Article 3 – Données personnelles. La MSA traite vos données pour gérer votre compte et vos démarches. Elle ne les cède pas à des tiers à des fins commerciales.',
-    'Article 4 – Vos droits. Vous pouvez accéder à vos données, les faire corriger et fermer votre compte à tout moment.',
-    'Article 5 – Disponibilité. Le service peut être interrompu pour maintenance.',
-    'Article 6 – Évolution. Les conditions peuvent évoluer ; la nouvelle version vous sera présentée.',
-  ].join('\n\n');
-  let cguVersion = 'sha256:0123456789abcdef';
+  // Everything enrol-core knows comes from tests/ui/generated/enrol-data.js (rendered by
+  // crates/enrol-core/tests/ui_data.rs), passed in by helpers.mjs as window.__ENROL_DATA__.
+  const DATA = window.__ENROL_DATA__;
+  const DEPARTMENTS = DATA.departments;
+  // A test may replace the current terms (setCguVersion) to see « terms.outdated ».
+  let cguOverride = null;
 
   const ORDER = ['nir', 'identity', 'verification', 'department', 'review'];
   const calls = [];
@@ -106,7 +47,6 @@
 
   const err = (code, field) => ({ code, field: field || null, key: `error.${code}` });
   const reject = (errors) => Promise.reject({ errors });
-  const today = new Date(`${config.today}T12:00:00Z`);
 
   function emit(name, payload) {
     for (const cb of (listeners[name] || []).slice()) cb({ event: name, id: 1, payload });
@@ -142,59 +82,23 @@
     return ORDER[ORDER.indexOf(step) + 1];
   }
 
-  // ---------- validation (simplified rules, documented codes) ----------
-  function nirKey(n13) {
-    const num = BigInt(n13.replace('2A', '19').replace('2B', '18'));
-    return Number(97n - (num % 97n));
+  // ---------- enrol-core's answers, looked up ----------
+  const missing = [];
+
+  /**
+   * enrol-core's answer to `parts` (the inputs as sent) in the generated table `table`:
+   * `{ok: …}` or `{errors: [{code, field, key}]}`.
+   */
+  function answer(table, parts) {
+    const key = table === 'nir' || table === 'department' ? parts[0] : JSON.stringify(parts);
+    const found = Object.prototype.hasOwnProperty.call(DATA.answers[table], key) ? DATA.answers[table][key] : null;
+    if (found) return found;
+    missing.push({ table, key });
+    console.error(`fake-tauri: enrol-core gave no answer for ${table} ${key}: add it to tests/ui/rule-cases.json, then run UPDATE_UI_DATA=1 cargo test -p enrol-core --test ui_data`);
+    throw { errors: [err('system.internal')] };
   }
 
-  function parseNir(input) {
-    const s = String(input || '').replace(/[\s.]/g, '').toUpperCase();
-    if (!s) return [null, err('nir.empty', 'nir')];
-    if (s.length !== 13 && s.length !== 15) return [null, err('nir.length', 'nir')];
-    if (!/^[0-9]{5}(2A|2B|[0-9]{2})[0-9]{6}([0-9]{2})?$/.test(s)) return [null, err('nir.format', 'nir')];
-    const n13 = s.slice(0, 13);
-    if (s.length === 15 && Number(s.slice(13)) !== nirKey(n13)) return [null, err('nir.checksum', 'nir')];
-    if ('5678'.includes(n13[0])) return [null, err('nir.counsellor', 'nir')];
-    if (!'1234'.includes(n13[0])) return [null, err('nir.structure', 'nir')];
-    const month = Number(n13.slice(3, 5));
-    if (month === 0 || (month > 12 && month < 20)) return [null, err('nir.structure', 'nir')];
-    return [n13, null];
-  }
-
-  function group(n13) {
-    return [n13.slice(0, 1), n13.slice(1, 3), n13.slice(3, 5), n13.slice(5, 7), n13.slice(7, 10), n13.slice(10, 13)].join(' ');
-  }
-
-  function parseName(field, input) {
-    const s = String(input || '').trim();
-    if (!s) return err('name.empty', field);
-    if (s.length > 60) return err('name.tooLong', field);
-    if (!/^[\p{L}][\p{L}'’\- ]*$/u.test(s)) return err('name.characters', field);
-    return null;
-  }
-
-  function parseDate(field, day, month, year) {
-    const d = String(day || '').trim(); const m = String(month || '').trim(); const y = String(year || '').trim();
-    if (!d || !m || !y) return [null, err('date.incomplete', field)];
-    if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return [null, err('date.invalid', field)];
-    const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-    if (date.getUTCDate() !== Number(d) || date.getUTCMonth() !== Number(m) - 1) return [null, err('date.invalid', field)];
-    if (date > today) return [null, err('date.future', field)];
-    return [date, null];
-  }
-
-  const TYPOS = { 'gmial.com': 'gmail.com', 'gmal.com': 'gmail.com', 'gamil.com': 'gmail.com', 'hotmial.com': 'hotmail.com', 'wanadoo.fe': 'wanadoo.fr', 'orange.fe': 'orange.fr', 'laposte.nte': 'laposte.net' };
-
-  function mask(email) {
-    const [local, domain] = email.split('@');
-    const dot = domain.lastIndexOf('.');
-    return `${local[0]}•••@${domain[0]}•••${domain.slice(dot)}`;
-  }
-
-  function iso(date) {
-    return date.toISOString().slice(0, 10);
-  }
+  const text = (v) => (v == null ? '' : String(v));
 
   // ---------- commands ----------
   const commands = {
@@ -210,7 +114,12 @@
         onScreenKeyboard: config.onScreenKeyboard,
       };
     },
+    kiosk_availability() {
+      return config.availability;
+    },
     start_session() {
+      // Rust refuses a session while the kiosk is unavailable (AppState::may_start).
+      if (config.availability.state !== 'ready') return reject([err('system.unavailable')]);
       session = { answers: {}, values: {}, reviewReached: false, tries: 0 };
       armIdle();
       return { step: 'nir' };
@@ -227,43 +136,22 @@
     },
     submit_nir(args) {
       requireBefore('nir');
-      const [n13, e] = parseNir(args && args.nir);
-      if (e) throw { errors: [e] };
-      session.answers.nir = n13;
+      const typed = text(args && args.nir);
+      const a = answer('nir', [typed]);
+      if (a.errors) throw a;
+      session.answers.nir = a.ok;
       session.values.nir = { nir: args.nir };
-      return { next: next('nir'), nirDisplay: group(n13) };
+      return { next: next('nir'), nirDisplay: a.ok.display };
     },
     submit_identity(args) {
       requireBefore('identity');
       const a = args || {};
-      const errors = [];
-      const last = parseName('lastName', a.lastName); if (last) errors.push(last);
-      const first = parseName('firstName', a.firstName); if (first) errors.push(first);
-      const [birth, be] = parseDate('birthDate', a.birthDay, a.birthMonth, a.birthYear);
-      if (be) errors.push(be);
-      else {
-        const nir = session.answers.nir;
-        if (birth.getUTCFullYear() < 1900) errors.push(err('birthDate.implausible', 'birthDate'));
-        else {
-          const yy = String(birth.getUTCFullYear()).slice(2);
-          const nirMonth = Number(nir.slice(3, 5));
-          if (yy !== nir.slice(1, 3) || (nirMonth >= 1 && nirMonth <= 12 && nirMonth !== birth.getUTCMonth() + 1)) {
-            errors.push(err('birthDate.nirMismatch', 'birthDate'));
-          }
-        }
-      }
-      const email = String(a.email || '').trim();
-      if (!email) errors.push(err('email.empty', 'email'));
-      else if (email.length > 254) errors.push(err('email.tooLong', 'email'));
-      else if (!/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email)) errors.push(err('email.format', 'email'));
-      const phone = String(a.phone || '').replace(/[\s.-]/g, '');
-      if (phone && !/^(0[67]\d{8}|\+33[67]\d{8})$/.test(phone)) errors.push(err('phone.format', 'phone'));
-      if (errors.length) throw { errors };
-      const domain = email.split('@')[1].toLowerCase();
-      if (!a.keepEmailAsTyped && TYPOS[domain]) {
-        return { next: 'identity', emailSuggestion: `${email.split('@')[0]}@${TYPOS[domain]}` };
-      }
-      session.answers.identity = { lastName: a.lastName.trim(), firstName: a.firstName.trim(), birthDate: iso(birth), email, phone: phone || null };
+      const typed = [session.answers.nir.nir, a.lastName, a.firstName, a.birthDay, a.birthMonth, a.birthYear, a.email, a.phone].map(text);
+      const found = answer('identity', typed);
+      if (found.errors) throw found;
+      if (!a.keepEmailAsTyped && found.ok.suggestion) return { next: 'identity', emailSuggestion: found.ok.suggestion };
+      // The review shows the phone as typed (the kiosk shows its national form).
+      session.answers.identity = Object.assign({}, found.ok, { phone: found.ok.phone === null ? null : text(a.phone).trim() });
       session.values.identity = {
         lastName: a.lastName, firstName: a.firstName, birthDay: a.birthDay, birthMonth: a.birthMonth,
         birthYear: a.birthYear, email: a.email, phone: a.phone, keepEmailAsTyped: Boolean(a.keepEmailAsTyped),
@@ -273,38 +161,11 @@
     submit_verification(args) {
       requireBefore('verification');
       const a = args || {};
-      const kind = a.kind || '';
-      let masked = '';
-      if (!['vitalePhoto', 'vitaleNoPhoto', 'childBirthDate', 'paymentAmount', 'none'].includes(kind)) {
-        throw { errors: [err('verification.choose', 'verificationKind')] };
-      }
-      if (kind === 'vitalePhoto' || kind === 'vitaleNoPhoto') {
-        let v = String(a.value || '').replace(/\s/g, '');
-        if (!v) throw { errors: [err('vitale.empty', 'vitaleSerial')] };
-        if (!/^\d+$/.test(v)) throw { errors: [err('vitale.characters', 'vitaleSerial')] };
-        if (kind === 'vitalePhoto') {
-          if (v.length === 21 && v.startsWith('8025000002')) v = v.slice(10);
-          if (v.length !== 11) throw { errors: [err('vitale.photoLength', 'vitaleSerial')] };
-        } else if (v.length < 8 || v.length > 13) throw { errors: [err('vitale.noPhotoLength', 'vitaleSerial')] };
-        masked = `${'•'.repeat(v.length - 3)}${v.slice(-3)}`;
-      }
-      if (kind === 'childBirthDate') {
-        const [date, e] = parseDate('childBirthDate', a.day, a.month, a.year);
-        if (e) throw { errors: [e] };
-        if (iso(date) <= session.answers.identity.birthDate) throw { errors: [err('childBirthDate.tooEarly', 'childBirthDate')] };
-        masked = '••/••/••••';
-      }
-      if (kind === 'paymentAmount') {
-        const v = String(a.value || '').replace(/[\s€]/g, '');
-        if (!v) throw { errors: [err('amount.empty', 'paymentAmount')] };
-        if (!/^\d+([.,]\d{1,2})?$/.test(v)) throw { errors: [err('amount.format', 'paymentAmount')] };
-        const cents = Math.round(Number(v.replace(',', '.')) * 100);
-        if (cents === 0) throw { errors: [err('amount.zero', 'paymentAmount')] };
-        if (cents > 10_000_000) throw { errors: [err('amount.tooLarge', 'paymentAmount')] };
-        masked = '•••,••\u00a0€';
-      }
-      session.answers.verification = { kind, masked };
-      session.values.verification = { kind, value: a.value, day: a.day, month: a.month, year: a.year };
+      const typed = [session.answers.identity.birthDate, a.kind, a.value, a.day, a.month, a.year].map(text);
+      const found = answer('verification', typed);
+      if (found.errors) throw found;
+      session.answers.verification = { kind: a.kind, masked: found.ok.masked };
+      session.values.verification = { kind: a.kind, value: a.value, day: a.day, month: a.month, year: a.year };
       return { next: next('verification') };
     },
     list_departments() {
@@ -313,14 +174,11 @@
     },
     submit_department(args) {
       requireBefore('department');
-      const code = String((args && args.code) || '').trim().toUpperCase();
-      if (!code) throw { errors: [err('department.empty', 'department')] };
-      if (code === '976') throw { errors: [err('department.mayotte', 'department')] };
-      if (/^97[1-8]$/.test(code)) throw { errors: [err('department.overseas', 'department')] };
-      const dep = DEPARTMENTS.find((d) => d.code === code);
-      if (!dep) throw { errors: [err('department.unknown', 'department')] };
-      session.answers.department = dep;
-      session.values.department = { code };
+      const typed = text(args && args.code);
+      const found = answer('department', [typed]);
+      if (found.errors) throw found;
+      session.answers.department = found.ok;
+      session.values.department = { code: typed };
       session.reviewReached = true;
       return { next: 'review' };
     },
@@ -330,11 +188,12 @@
       if (!ORDER.includes(step) || step === 'review' || !session.values[step]) throw { errors: [err('session.outOfOrder')] };
       return { step, values: Object.assign({}, session.values[step]), fromReview: session.reviewReached };
     },
-    review_summary() {
+    review_summary(args) {
       requireBefore('review');
+      const cgu = DATA.cgu[args && args.lang] || DATA.cgu.fr;
       const id = session.answers.identity;
       return {
-        nir: group(session.answers.nir),
+        nir: session.answers.nir.display,
         lastName: id.lastName,
         firstName: id.firstName,
         birthDate: id.birthDate,
@@ -342,18 +201,19 @@
         phone: id.phone,
         verification: session.answers.verification,
         department: session.answers.department,
-        cgu: { version: cguVersion, text: CGU_TEXT },
+        cgu: { version: cguOverride || cgu.version, text: cgu.text },
       };
     },
     submit_enrolment(args) {
       requireBefore('review');
       const a = args || {};
       if (!a.acceptTerms) throw { errors: [err('terms.notAccepted', 'terms')] };
-      if (a.cguVersion !== cguVersion) throw { errors: [err('terms.outdated', 'terms')] };
+      const current = cguOverride ? [cguOverride] : Object.values(DATA.cgu).map((c) => c.version);
+      if (!current.includes(a.cguVersion)) throw { errors: [err('terms.outdated', 'terms')] };
       const kind = session.answers.verification.kind;
       const outcome = config.outcome || (kind === 'none' ? 'postal' : 'email');
       const result = { outcome, reference: 'K7Q2-9DF3' };
-      if (outcome === 'email') result.maskedEmail = mask(session.answers.identity.email);
+      if (outcome === 'email') result.maskedEmail = session.answers.identity.maskedEmail;
       session = null;
       clearIdle();
       return result;
@@ -390,8 +250,14 @@
   window.__FAKE_TAURI__ = {
     calls,
     config,
+    missing,
     emit,
     get session() { return session; },
-    setCguVersion(v) { cguVersion = v; },
+    setCguVersion(v) { cguOverride = v; },
+    setAvailability(availability) {
+      config.availability = availability;
+      if (availability.state !== 'ready') { session = null; clearIdle(); }
+      emit('availability-changed', availability);
+    },
   };
 })();

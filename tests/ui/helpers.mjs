@@ -1,6 +1,7 @@
 // Shared test plumbing: a tiny static server for ui/ (with the kiosk's CSP, so a
 // violation shows up here first), Debian's Chromium through playwright-core,
-// the fake Rust side (fake-tauri.js) injected before the page's modules, axe,
+// the fake Rust side (fake-tauri.js, answering with enrol-core's generated data)
+// injected before the page's modules, axe,
 // and small helpers that find things the way a person does (role, label, name).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -10,12 +11,14 @@ import { dirname, extname, join, normalize, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import ENROL_DATA from './generated/enrol-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');
 export const UI = join(ROOT, 'ui');
 const FAKE = join(here, 'fake-tauri.js');
 const require = createRequire(import.meta.url);
+export { ENROL_DATA };
 const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The production CSP (docs: tauri.conf.json), applied by the test server. */
@@ -78,6 +81,7 @@ export async function launch() {
 export async function openApp(browser, url, { config = {}, viewport = { width: 1280, height: 800 }, clock = false, hasTouch = false } = {}) {
   const context = await browser.newContext({ viewport, locale: 'fr-FR', hasTouch });
   await context.addInitScript((c) => { window.__FAKE_TAURI_CONFIG__ = c; }, config);
+  await context.addInitScript((d) => { window.__ENROL_DATA__ = d; }, ENROL_DATA);
   await context.addInitScript({ path: FAKE });
   await context.addInitScript(() => {
     window.__CSP_VIOLATIONS__ = [];
@@ -88,10 +92,20 @@ export async function openApp(browser, url, { config = {}, viewport = { width: 1
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    problems.push(`console: ${msg.text()}`);
+    // A value the generated table lacks: say so even when the test fails earlier.
+    if (msg.text().startsWith('fake-tauri:')) console.error(msg.text());
+  });
   if (clock) await page.clock.install({ time: new Date('2025-06-15T10:00:00Z') });
   await page.goto(url);
-  await page.getByRole('button', { name: "S'inscrire", exact: true }).or(page.getByRole('button', { name: 'Sign up', exact: true })).waitFor();
+  if (config.availability && config.availability.state !== 'ready') {
+    // An unavailable kiosk boots on « indisponible », which has no « S'inscrire ».
+    await page.getByRole('heading', { level: 1 }).waitFor();
+  } else {
+    await page.getByRole('button', { name: "S'inscrire", exact: true }).or(page.getByRole('button', { name: 'Sign up', exact: true })).waitFor();
+  }
   return { context, page, problems };
 }
 

@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { I18n, register, setLanguage, t, errorKey, getLanguage } from '../../ui/js/i18n.js';
-import { ROOT, UI } from './helpers.mjs';
+import { ROOT, UI, ENROL_DATA } from './helpers.mjs';
 import { moduleSource } from './sync-i18n.mjs';
 
 const fr = JSON.parse(readFileSync(join(UI, 'i18n', 'fr.json'), 'utf8'));
@@ -80,6 +80,14 @@ test('every error code of docs/contracts.md has a message in both languages', ()
   assert.ok(codes.size >= 35, `parsed ${codes.size} codes from the table`);
   for (const code of ['nir.counsellor', 'birthDate.nirMismatch', 'department.mayotte', 'terms.outdated', 'system.internal']) assert.ok(codes.has(code), code);
   for (const code of codes) {
+    assert.ok(fr[`error.${code}`], `fr.json lacks error.${code}`);
+    assert.ok(en[`error.${code}`], `en.json lacks error.${code}`);
+  }
+});
+
+test('every error code of enrol-core (ALL_CODES, via tests/ui/generated) has a message in both languages', () => {
+  assert.ok(ENROL_DATA.errorCodes.length >= 35, `${ENROL_DATA.errorCodes.length} codes generated`);
+  for (const code of ENROL_DATA.errorCodes) {
     assert.ok(fr[`error.${code}`], `fr.json lacks error.${code}`);
     assert.ok(en[`error.${code}`], `en.json lacks error.${code}`);
   }

@@ -72,6 +72,8 @@ export async function listen(name, callback) {
 /** The commands of docs/contracts.md §2, one function each. */
 export const api = {
   kioskInfo: () => invoke('kiosk_info'),
+  /** `{state: 'ready'}` or `{state: 'unavailable', reason}`; changes come as `availability-changed`. */
+  kioskAvailability: () => invoke('kiosk_availability'),
   startSession: () => invoke('start_session'),
   cancelSession: () => invoke('cancel_session'),
   /** @param {{nir: string}} args */

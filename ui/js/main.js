@@ -1,5 +1,6 @@
-// Boot: translations, kiosk_info, Rust events, the toolbar (help, display,
-// language, « Abandonner »), the idle watcher, the on-screen keyboard, the wipe.
+// Boot: translations, kiosk_info and the kiosk's availability, Rust events, the
+// toolbar (help, display, language, « Abandonner »), the idle watcher, the
+// on-screen keyboard, the wipe.
 import fr from '../i18n/fr.js';
 import en from '../i18n/en.js';
 import { register, setLanguage, getLanguage, translate, t } from './i18n.js';
@@ -44,6 +45,8 @@ const elements = {
 };
 
 let kiosk = { ...DEFAULT_KIOSK };
+/** Why the kiosk is unavailable (a code from Rust), or null when it is ready. */
+let unavailableReason = null;
 const keyboard = new OnScreenKeyboard(elements.keyboard);
 const idle = new IdleWatcher({
   dialog: elements.idleDialog,
@@ -112,10 +115,22 @@ function updateLanguageButton() {
 /**
  * The wipe (SPEC §3): nothing of the person stays in the webview. Session
  * storage, local storage, forms, history state, settings, language, keyboard,
- * dialogs; then the welcome screen.
+ * dialogs; then the welcome screen, or « indisponible » while the kiosk is.
  * @param {'expired'|'cancel'|null} reason
  */
 function wipe(reason) {
+  if (unavailableReason) {
+    showUnavailable();
+    return;
+  }
+  clearPage();
+  wizard.show('welcome', { data: { notice: reason === 'expired' ? 'welcome.expired' : null } });
+  if (reason === 'cancel') wizard.announce(t('cancel.done'));
+  if (reason === 'expired') wizard.announce(t('welcome.expired'));
+}
+
+/** Everything a person may have left in the page: answers, storage, settings, language. */
+function clearPage() {
   idle.stop();
   keyboard.reset();
   closeAll();
@@ -126,9 +141,30 @@ function wipe(reason) {
   try { window.history.replaceState(null, '', window.location.pathname); } catch { /* file: URLs */ }
   resetSettings();
   switchLanguage('fr');
-  wizard.show('welcome', { data: { notice: reason === 'expired' ? 'welcome.expired' : null } });
-  if (reason === 'cancel') wizard.announce(t('cancel.done'));
-  if (reason === 'expired') wizard.announce(t('welcome.expired'));
+}
+
+/** « Borne momentanément indisponible »: the page is cleared first, as after « Abandonner ». */
+function showUnavailable() {
+  const enrolling = ENROLMENT_STEPS.has(wizard.stepId) || wizard.stepId === 'confirmation';
+  if (enrolling) api.cancelSession().catch(() => {});
+  if (wizard.stepId !== 'unavailable') clearPage();
+  wizard.show('unavailable', { data: { reason: unavailableReason } });
+}
+
+/**
+ * Follows Rust's availability: `{state: 'ready'}` or `{state: 'unavailable', reason}`.
+ * @param {any} availability
+ */
+function applyAvailability(availability) {
+  const unavailable = availability && availability.state === 'unavailable';
+  const wasUnavailable = unavailableReason !== null;
+  unavailableReason = unavailable ? String(availability.reason || 'unknown') : null;
+  if (unavailable) {
+    showUnavailable();
+  } else if (wasUnavailable && wizard.stepId === 'unavailable') {
+    wipe(null);
+    wizard.announce(t('unavailable.back'));
+  }
 }
 
 async function cancelEnrolment() {
@@ -184,6 +220,7 @@ async function boot() {
   elements.language.addEventListener('click', () => { const other = otherLanguage(); if (other) switchLanguage(other); });
   elements.cancel.addEventListener('click', cancelEnrolment);
 
+  await listen('availability-changed', (payload) => applyAvailability(payload));
   await listen('idle-warning', (payload) => idle.rustWarning(payload));
   await listen('session-expired', () => {
     // Nothing to wipe on the welcome screen; the confirmation screen has its own
@@ -192,7 +229,14 @@ async function boot() {
     wipe('expired');
   });
 
-  wizard.show('welcome');
+  let availability = { state: 'ready' };
+  try {
+    availability = await api.kioskAvailability();
+  } catch {
+    // Without an answer, the welcome screen: « S'inscrire » reports the refusal itself.
+  }
+  if (availability && availability.state === 'unavailable') applyAvailability(availability);
+  else wizard.show('welcome');
   document.documentElement.classList.add('ready');
 }
 

@@ -14,11 +14,13 @@ import verification from './steps/verification.js';
 import department from './steps/department.js';
 import review from './steps/review.js';
 import confirmation from './steps/confirmation.js';
+import unavailable from './steps/unavailable.js';
 
 export const ORDER = ['welcome', 'nir', 'identity', 'verification', 'department', 'review', 'confirmation'];
 /** Steps whose answers Rust can give back with open_step. */
 export const ANSWERABLE = ['nir', 'identity', 'verification', 'department'];
-const STEPS = { welcome, nir, identity, verification, department, review, confirmation };
+/** Every screen: the enrolment's steps in ORDER, and « indisponible » outside it. */
+const STEPS = { welcome, nir, identity, verification, department, review, confirmation, unavailable };
 
 /**
  * @typedef {object} StepContext
@@ -99,7 +101,11 @@ export class Wizard {
     const view = step.render(ctx);
     const titleKey = view.titleKey || step.titleKey;
     const summary = createErrorSummary();
-    const heading = stepHeading(step.number, titleKey);
+    // A screen outside the enrolment (« indisponible ») has no number: no count, no progress.
+    const numbered = typeof step.number === 'number';
+    const heading = numbered
+      ? stepHeading(step.number, titleKey)
+      : h('h1', { class: 'step-heading', tabindex: '-1' }, tx(titleKey, undefined, 'span', { class: 'step-title' }));
 
     const children = [];
     if (step.number > 1 && step.number < 7) {
@@ -109,7 +115,7 @@ export class Wizard {
         onClick: (event) => { event.preventDefault(); this.back(); },
       }, tx('nav.back')));
     }
-    children.push(summary, heading, progress(step.number));
+    children.push(summary, heading, numbered ? progress(step.number) : null);
     let form = null;
     if (view.noForm) {
       children.push(...view.nodes);
@@ -131,7 +137,7 @@ export class Wizard {
     window.scrollTo(0, 0);
     this.updateTitle(false);
     heading.focus();
-    this.announce(t('step.announce', { n: step.number, total: 7, title: t(titleKey) }));
+    this.announce(numbered ? t('step.announce', { n: step.number, total: 7, title: t(titleKey) }) : t(titleKey));
     if (this.hooks.onStepShown) this.hooks.onStepShown(stepId);
     if (view.mounted) view.mounted();
     this.prepareFollowing(stepId);

@@ -3,8 +3,10 @@
 
 pub mod client;
 pub mod outbox;
+pub mod status;
 pub mod worker;
 
 pub use client::BackendClient;
 pub use outbox::{Outbox, OutboxKey};
-pub use worker::{deliver_batch, deliver_one, now_ms, Attempt, DeliveryHandle, StatusReport, BATCH};
+pub use status::StatusReport;
+pub use worker::{deliver_batch, deliver_one, Attempt, DeliveryHandle, BATCH};

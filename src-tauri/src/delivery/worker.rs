@@ -1,19 +1,19 @@
-//! The delivery worker: takes the outbox's due entries one at a time and sends them, with
-//! exponential backoff and jitter between failed attempts. One step is `deliver_one`, so tests
-//! can drive the queue deterministically; `run` only loops and sleeps.
+//! The delivery worker: takes the outbox's due entries (up to [`BATCH`] at once) and sends them,
+//! with exponential backoff and jitter between failed attempts, and tells whoever listens
+//! ([`DeliveryHandle`]) the final answers. One step is `deliver_batch` (`deliver_one`), so tests
+//! can drive the queue deterministically; `run` only loops, sleeps and keeps the status report.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use enrol_core::wire::EnrolmentAnswer;
 use rand::Rng;
-use serde_json::{json, Value};
 use tokio::sync::{broadcast, Notify};
 
-use crate::delivery::client::{BackendClient, Transient};
-use crate::delivery::outbox::{Outbox, OutboxError};
-use crate::ops::status_file::{now_rfc3339, rfc3339_ms};
+use super::client::{BackendClient, Transient};
+use super::outbox::{Outbox, OutboxError};
+use super::status::{Pace, StatusReport, Token};
+use crate::ops::clock::now_ms;
 
 /// First retry after about this long; doubled at each failure.
 const BACKOFF_BASE: Duration = Duration::from_secs(2);
@@ -106,13 +106,6 @@ pub async fn deliver_batch(
     Ok(attempts)
 }
 
-pub fn now_ms() -> i64 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
-}
-
 /// The handle the rest of the app uses: wake the worker, hear its final answers.
 #[derive(Clone)]
 pub struct DeliveryHandle {
@@ -160,7 +153,7 @@ impl DeliveryHandle {
     }
 
     /// The worker's loop. Ends only with the app. The queue's state goes to `status` after
-    /// every change, for `msa-kiosk status`.
+    /// every change, for `msa-kiosk status` (see [`report`]).
     pub async fn run(
         self,
         outbox: Outbox,
@@ -170,16 +163,17 @@ impl DeliveryHandle {
         let Some(client) = client else {
             tracing::error!("no backend token in the OS keyring: enrolments are kept in the outbox until the kiosk is provisioned (msa-kiosk provision-token)");
             // Nothing is sent, but the IT team still sees the queue grow.
+            status.set_token(Token::Missing);
             loop {
-                status.write(&outbox, false, true).await;
+                report(&mut status, &outbox, Pace::Quiet).await;
                 let _ = tokio::time::timeout(IDLE_POLL, self.wake.notified()).await;
             }
         };
+        status.set_token(Token::Present);
         loop {
             match deliver_batch(&outbox, &client, now_ms(), BATCH).await {
                 Ok(attempts) if !attempts.is_empty() => {
-                    // While a backlog drains, at most once a second; always once it is quiet.
-                    status.write(&outbox, true, false).await;
+                    report(&mut status, &outbox, Pace::Draining).await;
                     for attempt in attempts {
                         if let Attempt::Delivered { reference, answer } = attempt {
                             let _ = self.answers.send((reference, answer));
@@ -187,7 +181,7 @@ impl DeliveryHandle {
                     }
                 }
                 Ok(_) => {
-                    status.write(&outbox, true, true).await;
+                    report(&mut status, &outbox, Pace::Quiet).await;
                     let until_due = match outbox.next_attempt_at().await {
                         Ok(Some(at)) => Duration::from_millis(
                             u64::try_from(at.saturating_sub(now_ms())).unwrap_or(0),
@@ -207,65 +201,17 @@ impl DeliveryHandle {
     }
 }
 
-/// The `delivery` key of `<data_dir>/status.json`: the queue and the backend token's presence,
-/// without anything personal. Written only when it changed.
-pub struct StatusReport {
-    path: PathBuf,
-    backend_url: String,
-    last: Option<Value>,
-    last_look: Option<std::time::Instant>,
-}
-
-/// While a backlog drains, the queue is looked at no more often than this.
-const STATUS_EVERY: Duration = Duration::from_secs(1);
-
-impl StatusReport {
-    pub fn new(path: PathBuf, backend_url: &str) -> StatusReport {
-        StatusReport {
-            path,
-            backend_url: backend_url.to_owned(),
-            last: None,
-            last_look: None,
-        }
+/// Shows the queue in `status`: its health is read only when the outbox changed since the last
+/// look (and while a backlog drains, once a second at most).
+async fn report(status: &mut StatusReport, outbox: &Outbox, pace: Pace) {
+    // Read before the health, so that a change during the read is seen at the next look.
+    let revision = outbox.revision();
+    if !status.wants_look(revision, pace) {
+        return;
     }
-
-    /// Writes the queue's state if it changed; unless `now`, not twice within `STATUS_EVERY`.
-    pub async fn write(&mut self, outbox: &Outbox, token_present: bool, now: bool) {
-        if !now && self.last_look.is_some_and(|at| at.elapsed() < STATUS_EVERY) {
-            return;
-        }
-        self.last_look = Some(std::time::Instant::now());
-        let health = match outbox.health().await {
-            Ok(health) => health,
-            Err(error) => {
-                tracing::warn!(%error, "cannot read the outbox's state for status.json");
-                return;
-            }
-        };
-        let delivered: serde_json::Map<String, Value> = health
-            .delivered
-            .into_iter()
-            .map(|(outcome, n)| (outcome, json!(n)))
-            .collect();
-        let value = json!({
-            "backendUrl": self.backend_url,
-            "backendToken": if token_present { "present" } else { "missing" },
-            "waiting": health.waiting,
-            "oldestWaitingSince": health.oldest_queued_at.map(rfc3339_ms),
-            "lastError": health.last_error,
-            "setAside": health.set_aside,
-            "lastDeliveredAt": health.last_delivered_at.map(rfc3339_ms),
-            "delivered": delivered,
-        });
-        if self.last.as_ref() == Some(&value) {
-            return;
-        }
-        let mut written = value.clone();
-        written["updatedAt"] = json!(now_rfc3339());
-        match crate::ops::status_file::merge(&self.path, "delivery", written) {
-            Ok(()) => self.last = Some(value),
-            Err(error) => tracing::warn!(%error, "cannot write status.json"),
-        }
+    match outbox.health().await {
+        Ok(health) => status.record(revision, &health),
+        Err(error) => tracing::warn!(%error, "cannot read the outbox's state for status.json"),
     }
 }
 

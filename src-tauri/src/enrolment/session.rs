@@ -1,26 +1,32 @@
-//! One enrolment session, held by Rust as a state machine (SPEC §3). No Tauri here: the
-//! commands are thin adapters over these methods, and the unit tests drive them directly.
+//! One enrolment session, held by Rust as a state machine (SPEC §3): which step the person is
+//! at, what they answered, and what they may do next. No Tauri here: the commands reach these
+//! methods through `Desk`, and the unit tests below drive them directly.
+//!
+//! Longer than 400 lines: the unit tests of the state machine sit beside it.
 //!
 //! The NIR and the verification secret are credentials: they go to the OS keyring as soon as
-//! their step is accepted, are read back only to show the review and to queue the enrolment,
-//! and are deleted when the session ends. The session itself keeps only the rest of the
-//! answers, as parsed values, plus the kind and masked form of the secret.
+//! their step is accepted (`credentials`), are read back only to show the review and to queue
+//! the enrolment, and are deleted when the session ends. The session itself keeps only the rest
+//! of the answers, as parsed values, plus the kind and masked form of the secret.
 
 use std::time::{Duration, Instant};
 
-use enrol_core::date::{iso, parse_iso_date};
+use enrol_core::date::iso;
 use enrol_core::{
-    code, parse_identity, parse_verification, rules, AmountCents, CardKind, CguVersion, Department,
-    Enrolment, Field, Identity, IdentityForm, Invalid, Nir, VerificationForm, VerificationItem,
-    VitaleSerial,
+    code, parse_identity, parse_verification, rules, CguVersion, Department, Enrolment, Field,
+    Identity, IdentityForm, Invalid, VerificationForm,
 };
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::secrets::{sweep_session_entries, Secret, SecretStore, SESSION_SERVICE};
+use super::answers::{
+    national_display, out_of_order, unavailable, verification_values, Next, NirAccepted, Refusal,
+    Review, StepValues, VerificationView,
+};
+use super::credentials::{form_kind, read_item, read_nir, store_item, store_nir};
+use crate::secrets::{sweep_session_entries, SecretStore};
 
-const NIR_ENTRY: &str = "nir";
-const SECRET_ENTRY: &str = "secret";
+/// The wizard's screens, in order (`welcome` … `confirmation` on the wire).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,6 +41,11 @@ pub enum Step {
 }
 
 impl Step {
+    /// The step named `name` on the wire (`identity`, `review`…), if any.
+    pub fn named(name: &str) -> Option<Step> {
+        serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+    }
+
     fn after(self) -> Step {
         match self {
             Step::Welcome => Step::Nir,
@@ -55,117 +66,6 @@ struct VerificationSummary {
     masked: String,
 }
 
-/// Why a session method refused: always the `{code, field, key}` list for the screen.
-pub type Refusal = Vec<Invalid>;
-
-fn out_of_order() -> Refusal {
-    vec![Invalid::general(code::SESSION_OUT_OF_ORDER)]
-}
-
-fn unavailable(error: impl std::fmt::Display) -> Refusal {
-    // The error names the store's failure, never a value.
-    tracing::error!(%error, "secret store failure");
-    vec![Invalid::general(code::SYSTEM_UNAVAILABLE)]
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NirAccepted {
-    pub next: Step,
-    pub nir_display: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Next {
-    pub next: Step,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_suggestion: Option<String>,
-}
-
-impl Next {
-    fn to(next: Step) -> Next {
-        Next {
-            next,
-            email_suggestion: None,
-        }
-    }
-}
-
-/// The values of an answered step, to fill its screen again (back link, « Modifier »).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StepValues {
-    pub step: Step,
-    pub values: serde_json::Value,
-    pub from_review: bool,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DepartmentView {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub caisse: &'static str,
-}
-
-impl From<Department> for DepartmentView {
-    fn from(department: Department) -> Self {
-        DepartmentView {
-            code: department.code(),
-            name: department.name(),
-            caisse: department.caisse().name,
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VerificationView {
-    pub kind: String,
-    pub masked: String,
-}
-
-/// Everything the review screen shows. Personal data, on its way to the screen only.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Review {
-    pub nir: String,
-    pub last_name: String,
-    pub first_name: String,
-    pub birth_date: String,
-    pub email: String,
-    pub phone: Option<String>,
-    pub verification: VerificationView,
-    pub department: DepartmentView,
-}
-
-impl std::fmt::Debug for Review {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Review(<redacted>)")
-    }
-}
-
-// The answers to the screen carry the NIR, an e-mail or every value of a step: their `Debug`
-// shows the step only, so a `?answer` in a log line cannot leak them.
-impl std::fmt::Debug for NirAccepted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "NirAccepted {{ next: {:?}, <redacted> }}", self.next)
-    }
-}
-
-impl std::fmt::Debug for Next {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Next {{ next: {:?}, <redacted> }}", self.next)
-    }
-}
-
-impl std::fmt::Debug for StepValues {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "StepValues {{ step: {:?}, <redacted> }}", self.step)
-    }
-}
-
 /// One enrolment in progress.
 pub struct Session {
     step: Step,
@@ -177,6 +77,9 @@ pub struct Session {
     department: Option<Department>,
     last_activity: Instant,
     warned: bool,
+    /// « Valider » assembled the enrolment and it is being queued: nothing may change, and a
+    /// second « Valider » is refused, until it is confirmed or has failed.
+    submitting: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -212,6 +115,7 @@ impl Session {
             department: None,
             last_activity: now,
             warned: false,
+            submitting: false,
         })
     }
 
@@ -266,19 +170,11 @@ impl Session {
     }
 
     fn require(&self, answered: bool) -> Result<(), Refusal> {
-        if answered && self.step != Step::Confirmation {
+        if answered && self.step != Step::Confirmation && !self.submitting {
             Ok(())
         } else {
             Err(out_of_order())
         }
-    }
-
-    fn read_nir(&self, store: &dyn SecretStore) -> Result<Nir, Refusal> {
-        let secret = store
-            .get(SESSION_SERVICE, NIR_ENTRY)
-            .map_err(unavailable)?
-            .ok_or_else(|| vec![Invalid::general(code::SESSION_EXPIRED)])?;
-        Nir::parse(secret.expose()).map_err(|_| vec![Invalid::general(code::SYSTEM_INTERNAL)])
     }
 
     /// Step 2.
@@ -288,10 +184,8 @@ impl Session {
         input: &str,
     ) -> Result<NirAccepted, Refusal> {
         self.require(true)?;
-        let nir = Nir::parse(input).map_err(|e| vec![e])?;
-        store
-            .set(SESSION_SERVICE, NIR_ENTRY, &Secret::new(nir.as_str()))
-            .map_err(unavailable)?;
+        let nir = enrol_core::Nir::parse(input).map_err(|e| vec![e])?;
+        store_nir(store, &nir)?;
         self.has_nir = true;
         let mut next = self.advance(Step::Nir);
         // A changed NIR may no longer agree with the birth date already given: ask it again.
@@ -316,7 +210,7 @@ impl Session {
         today: Date,
     ) -> Result<Next, Refusal> {
         self.require(self.has_nir)?;
-        let nir = self.read_nir(store)?;
+        let nir = read_nir(store)?;
         let identity = parse_identity(form, &nir, today)?;
         if !keep_email_as_typed {
             if let Some(suggestion) = identity.email.suggestion() {
@@ -335,7 +229,7 @@ impl Session {
             .as_ref()
             .is_some_and(|v| v.form_kind == "childBirthDate")
         {
-            if let Ok(item) = self.read_verification(store, today) {
+            if let Ok(item) = read_item(store, today) {
                 if rules::verification_matches_birth(&item, &birth).is_err() {
                     next = self.send_back(Step::Verification, next);
                 }
@@ -356,9 +250,7 @@ impl Session {
         };
         self.require(true)?;
         let item = parse_verification(form, &identity.birth_date, today)?;
-        store
-            .set(SESSION_SERVICE, SECRET_ENTRY, &encode_item(&item))
-            .map_err(unavailable)?;
+        store_item(store, &item)?;
         self.verification = Some(VerificationSummary {
             form_kind: form_kind(&item),
             masked: item.masked(),
@@ -372,19 +264,6 @@ impl Session {
         let department = Department::parse(code_typed).map_err(|e| vec![e])?;
         self.department = Some(department);
         Ok(Next::to(self.advance(Step::Department)))
-    }
-
-    fn read_verification(
-        &self,
-        store: &dyn SecretStore,
-        today: Date,
-    ) -> Result<VerificationItem, Refusal> {
-        let secret = store
-            .get(SESSION_SERVICE, SECRET_ENTRY)
-            .map_err(unavailable)?
-            .ok_or_else(|| vec![Invalid::general(code::SESSION_EXPIRED)])?;
-        decode_item(secret.expose(), today)
-            .ok_or_else(|| vec![Invalid::general(code::SYSTEM_INTERNAL)])
     }
 
     fn is_answered(&self, step: Step) -> bool {
@@ -411,13 +290,13 @@ impl Session {
         step: Step,
         today: Date,
     ) -> Result<StepValues, Refusal> {
-        if self.step == Step::Confirmation {
+        if self.step == Step::Confirmation || self.submitting {
             return Err(out_of_order());
         }
         let from_review = self.step == Step::Review || (self.from_review && step != Step::Review);
         let values = match step {
             Step::Nir if self.has_nir => {
-                serde_json::json!({ "nir": self.read_nir(store)?.grouped() })
+                serde_json::json!({ "nir": read_nir(store)?.grouped() })
             }
             Step::Nir => serde_json::json!({ "nir": "" }),
             Step::Identity => match &self.identity {
@@ -437,9 +316,7 @@ impl Session {
                 None => return Err(out_of_order()),
             },
             Step::Verification => match &self.verification {
-                Some(summary) => {
-                    verification_values(&summary.form_kind, &self.read_verification(store, today)?)
-                }
+                Some(summary) => verification_values(&summary.form_kind, &read_item(store, today)?),
                 None if self.identity.is_some() => serde_json::json!({}),
                 None => return Err(out_of_order()),
             },
@@ -468,7 +345,7 @@ impl Session {
             return Err(out_of_order());
         };
         self.require(self.has_nir)?;
-        let nir = self.read_nir(store)?;
+        let nir = read_nir(store)?;
         self.step = Step::Review;
         self.from_review = false;
         Ok(Review {
@@ -487,7 +364,9 @@ impl Session {
     }
 
     /// « Valider mon inscription »: the terms accepted, every answer read back and assembled
-    /// with every cross-field rule checked again. The caller queues it, then calls `confirmed`.
+    /// with every cross-field rule checked again. The caller queues it, then calls `confirmed`
+    /// (or `submit_failed`); until then the session refuses another assembly and every step,
+    /// so that one press queues one enrolment (`enrolment::submit`).
     pub fn assemble(
         &mut self,
         store: &dyn SecretStore,
@@ -496,7 +375,7 @@ impl Session {
         current_cgu: &[CguVersion],
         today: Date,
     ) -> Result<Enrolment, Refusal> {
-        if self.step != Step::Review || !self.is_answered(Step::Review) {
+        if self.submitting || self.step != Step::Review || !self.is_answered(Step::Review) {
             return Err(out_of_order());
         }
         let cgu = current_cgu
@@ -513,12 +392,25 @@ impl Session {
                     _ => vec![Invalid::new(Field::Terms, code::TERMS_OUTDATED)],
                 }
             })?;
-        let nir = self.read_nir(store)?;
-        let item = self.read_verification(store, today)?;
+        let nir = read_nir(store)?;
+        let item = read_item(store, today)?;
         let (Some(identity), Some(department)) = (self.identity.clone(), self.department) else {
             return Err(out_of_order());
         };
-        Enrolment::assemble(nir, identity, item, department, cgu)
+        let enrolment = Enrolment::assemble(nir, identity, item, department, cgu)?;
+        self.submitting = true;
+        Ok(enrolment)
+    }
+
+    /// An assembled enrolment is being queued.
+    pub fn is_submitting(&self) -> bool {
+        self.submitting
+    }
+
+    /// The assembled enrolment could not be queued: the review stands, « Valider » may be
+    /// pressed again.
+    pub fn submit_failed(&mut self) {
+        self.submitting = false;
     }
 
     /// The enrolment is safely queued: the credentials leave the keyring and the session keeps
@@ -530,6 +422,7 @@ impl Session {
         self.verification = None;
         self.department = None;
         self.from_review = false;
+        self.submitting = false;
         self.step = Step::Confirmation;
         self.touch(now);
         Ok(())
@@ -537,95 +430,13 @@ impl Session {
 }
 
 /// A French mobile as people write it (`06 12 34 56 78`), from its E.164 form.
-fn national_display(phone: &enrol_core::MobilePhone) -> String {
-    let e164 = phone.e164();
-    let national = match e164.strip_prefix("+33") {
-        Some(rest) => format!("0{rest}"),
-        None => return e164.to_owned(),
-    };
-    let digits: Vec<char> = national.chars().collect();
-    digits
-        .chunks(2)
-        .map(|pair| pair.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// How the item is kept in the keyring: `kind|value`, read back with the same parsers.
-fn encode_item(item: &VerificationItem) -> Secret {
-    Secret::new(match item {
-        VerificationItem::VitaleSerial(serial) => format!(
-            "{}|{}",
-            if serial.card() == CardKind::Photo {
-                "vitalePhoto"
-            } else {
-                "vitaleNoPhoto"
-            },
-            serial.digits()
-        ),
-        VerificationItem::ChildBirthDate(date) => format!("childBirthDate|{}", iso(*date)),
-        VerificationItem::PaymentAmount(amount) => format!("paymentAmount|{}", amount.cents()),
-        VerificationItem::None => "none|".to_owned(),
-    })
-}
-
-fn decode_item(text: &str, today: Date) -> Option<VerificationItem> {
-    let (kind, value) = text.split_once('|')?;
-    match kind {
-        "vitalePhoto" => VitaleSerial::parse(CardKind::Photo, value)
-            .ok()
-            .map(VerificationItem::VitaleSerial),
-        "vitaleNoPhoto" => VitaleSerial::parse(CardKind::NoPhoto, value)
-            .ok()
-            .map(VerificationItem::VitaleSerial),
-        "childBirthDate" => parse_iso_date(Field::ChildBirthDate, value, today)
-            .ok()
-            .map(VerificationItem::ChildBirthDate),
-        "paymentAmount" => AmountCents::from_cents(value.parse().ok()?)
-            .ok()
-            .map(VerificationItem::PaymentAmount),
-        "none" => Some(VerificationItem::None),
-        _ => None,
-    }
-}
-
-fn form_kind(item: &VerificationItem) -> String {
-    match item {
-        VerificationItem::VitaleSerial(serial) if serial.card() == CardKind::Photo => "vitalePhoto",
-        VerificationItem::VitaleSerial(_) => "vitaleNoPhoto",
-        VerificationItem::ChildBirthDate(_) => "childBirthDate",
-        VerificationItem::PaymentAmount(_) => "paymentAmount",
-        VerificationItem::None => "none",
-    }
-    .to_owned()
-}
-
-fn verification_values(kind: &str, item: &VerificationItem) -> serde_json::Value {
-    match item {
-        VerificationItem::VitaleSerial(serial) => {
-            serde_json::json!({ "kind": kind, "value": serial.digits() })
-        }
-        VerificationItem::ChildBirthDate(date) => serde_json::json!({
-            "kind": kind,
-            "day": date.day().to_string(),
-            "month": u8::from(date.month()).to_string(),
-            "year": date.year().to_string(),
-        }),
-        VerificationItem::PaymentAmount(amount) => serde_json::json!({
-            "kind": kind,
-            "value": format!("{},{:02}", amount.cents() / 100, amount.cents() % 100),
-        }),
-        VerificationItem::None => serde_json::json!({ "kind": kind }),
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::secrets::MemoryStore;
     use time::macros::date;
 
-    const TODAY: Date = date!(2026 - 11 - 26);
+    pub(crate) const TODAY: Date = date!(2026 - 11 - 26);
 
     fn identity_form() -> IdentityForm {
         IdentityForm {
@@ -639,7 +450,7 @@ mod tests {
         }
     }
 
-    fn verification(kind: &str, value: &str) -> VerificationForm {
+    pub(crate) fn verification(kind: &str, value: &str) -> VerificationForm {
         VerificationForm {
             kind: kind.into(),
             value: Some(value.into()),
@@ -649,6 +460,12 @@ mod tests {
 
     fn through_to_review(store: &MemoryStore) -> Session {
         let mut session = Session::start(store, Instant::now()).unwrap();
+        answer_up_to_review(&mut session, store);
+        session
+    }
+
+    /// Steps 2 to 5 with Élodie's answers.
+    pub(crate) fn answer_up_to_review(session: &mut Session, store: &dyn SecretStore) {
         let nir = session.submit_nir(store, "2 84 12 76 451 089").unwrap();
         assert_eq!(nir.next, Step::Identity);
         assert_eq!(nir.nir_display, "2 84 12 76 451 089");
@@ -667,7 +484,6 @@ mod tests {
             Step::Department
         );
         assert_eq!(session.submit_department("44").unwrap().next, Step::Review);
-        session
     }
 
     #[test]
@@ -837,35 +653,38 @@ mod tests {
     }
 
     #[test]
-    fn every_item_kind_survives_the_keyring_round_trip() {
-        let birth = enrol_core::BirthDate::parse(
-            enrol_core::DateParts {
-                day: "3",
-                month: "12",
-                year: "1984",
-            },
-            TODAY,
-        )
-        .unwrap();
-        for form in [
-            verification("vitalePhoto", "12345678901"),
-            verification("vitaleNoPhoto", "01024576124"),
-            verification("paymentAmount", "1 234,50 €"),
-            VerificationForm {
-                kind: "childBirthDate".into(),
-                day: Some("1".into()),
-                month: Some("5".into()),
-                year: Some("2012".into()),
-                ..Default::default()
-            },
-            VerificationForm {
-                kind: "none".into(),
-                ..Default::default()
-            },
-        ] {
-            let item = parse_verification(&form, &birth, TODAY).unwrap();
-            let back = decode_item(encode_item(&item).expose(), TODAY).unwrap();
-            assert!(back == item, "{form:?}");
-        }
+    fn one_assembly_at_a_time_and_nothing_changes_while_it_is_queued() {
+        let store = MemoryStore::default();
+        let mut session = through_to_review(&store);
+        session.review(&store).unwrap();
+        let cgu = CguVersion::of("CGU");
+        let versions = std::slice::from_ref(&cgu);
+        session
+            .assemble(&store, true, cgu.as_str(), versions, TODAY)
+            .unwrap();
+        assert!(session.is_submitting());
+        let second = session
+            .assemble(&store, true, cgu.as_str(), versions, TODAY)
+            .unwrap_err();
+        assert_eq!(second[0].code, code::SESSION_OUT_OF_ORDER);
+        assert!(session.submit_department("2A").is_err());
+        assert!(session.open_step(&store, Step::Nir, TODAY).is_err());
+        // Queueing failed: the person may press « Valider » again.
+        session.submit_failed();
+        session
+            .assemble(&store, true, cgu.as_str(), versions, TODAY)
+            .unwrap();
+        session.confirmed(&store, Instant::now()).unwrap();
+        assert!(!session.is_submitting());
+        assert!(session
+            .assemble(&store, true, cgu.as_str(), versions, TODAY)
+            .is_err());
+    }
+
+    #[test]
+    fn steps_are_named_as_on_the_wire() {
+        assert_eq!(Step::named("department"), Some(Step::Department));
+        assert_eq!(Step::named("Department"), None);
+        assert_eq!(Step::named(""), None);
     }
 }

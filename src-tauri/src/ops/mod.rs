@@ -1,4 +1,11 @@
-//! What the agency's IT team sees of a running kiosk: `status.json` and the logs.
+//! What the agency's IT team sees of a running kiosk, and the clocks everything reads:
+//! `status.json` (each part owns one key), the logs, the maintenance commands; and how the kiosk
+//! keeps itself up: its availability, the webview's rendering mode, the web process's crashes.
 
+pub mod availability;
+pub mod cli;
+pub mod clock;
 pub mod logging;
+pub mod rendering;
 pub mod status_file;
+pub mod web_process;

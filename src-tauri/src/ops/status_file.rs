@@ -32,25 +32,6 @@ pub fn merge(path: &Path, key: &str, value: Value) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// A time for people: RFC 3339, UTC, to the second.
-pub fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.replace_nanosecond(0)
-        .unwrap_or(at)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-/// `rfc3339` of a time in unix milliseconds, as the outbox keeps them.
-pub fn rfc3339_ms(unix_ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
-        .map(rfc3339)
-        .unwrap_or_default()
-}
-
-pub fn now_rfc3339() -> String {
-    rfc3339(time::OffsetDateTime::now_utc())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,11 +46,5 @@ mod tests {
         let root: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(root["updater"]["lastResult"], "upToDate");
         assert_eq!(root["delivery"], json!({"pending": 0}));
-    }
-
-    #[test]
-    fn milliseconds_read_as_a_date() {
-        assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339_ms(1_764_180_000_123), "2025-11-26T18:00:00Z");
     }
 }

@@ -1,4 +1,117 @@
-//! The Tauri shell: the commands and the window.
+//! The Tauri shell: the app's builder on any runtime ([`build_app`]), its state, the commands
+//! (thin adapters over `enrolment/`), the IPC error and answers, the idle clock and the window.
+//! With `updater/`, the only room that imports Tauri (the test in `lib.rs` checks it).
 
-pub(crate) mod commands;
-pub(crate) mod window;
+mod commands;
+pub mod heal;
+mod idle;
+pub mod ipc;
+pub mod state;
+pub mod window;
+
+#[cfg(test)]
+mod mock_tests;
+
+use std::sync::Arc;
+
+use tauri::{App, Builder, Manager, Runtime};
+
+use crate::config::Config;
+use crate::ops::cli::data_dir_for;
+use crate::ops::logging;
+use crate::ops::rendering;
+use crate::secrets::{KeyringStore, SecretStore};
+use crate::updater;
+pub use state::AppState;
+
+/// Why the app's `setup` failed; Tauri reports it and the app does not start.
+pub type SetupError = Box<dyn std::error::Error>;
+
+/// The kiosk's commands on runtime `R` (Wry for the kiosk, the mock runtime in tests). `setup`
+/// runs when the app starts and must hand the state to [`serve`] before any window opens.
+pub fn build_app<R: Runtime>(
+    builder: Builder<R>,
+    setup: impl FnOnce(&mut App<R>) -> Result<(), SetupError> + Send + 'static,
+) -> Builder<R> {
+    builder
+        .invoke_handler(tauri::generate_handler![
+            commands::kiosk_info,
+            commands::kiosk_availability,
+            commands::start_session,
+            commands::cancel_session,
+            commands::submit_nir,
+            commands::submit_identity,
+            commands::submit_verification,
+            commands::list_departments,
+            commands::submit_department,
+            commands::open_step,
+            commands::review_summary,
+            commands::submit_enrolment,
+            commands::report_activity,
+        ])
+        .setup(setup)
+}
+
+/// Makes `state` reachable by the commands and starts the idle clock.
+pub fn serve<R: Runtime>(app: &App<R>, state: AppState) {
+    let tick = state.idle_tick;
+    app.manage(state);
+    tauri::async_runtime::spawn(idle::clock(app.handle().clone(), tick));
+}
+
+/// The kiosk itself: the Wry runtime, the updater plugin, the OS keyring, the window.
+/// `rendering` is what `ops::rendering::apply` decided before GTK started (logged here).
+pub fn run_app(config: Config, rendering: rendering::Decision) {
+    let mut context = tauri::generate_context!("tauri.conf.json");
+    // The feed and key of the agency's file, written into the plugin's configuration.
+    let feed = updater::prepare(&mut context, &config.updater);
+    let builder = tauri::Builder::default().plugin(tauri_plugin_updater::Builder::new().build());
+    let result = build_app(builder, move |app| {
+        let data_dir = data_dir_for(&config, app.path().app_data_dir().ok())
+            .ok_or("no data folder: set data_dir in the configuration file")?;
+        std::fs::create_dir_all(&data_dir)?;
+        let log_guard = logging::init(&data_dir.join("logs"))?;
+        // The guard flushes the log file when the app ends: keep it for the app's lifetime.
+        app.manage(log_guard);
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            mode = config.mode.as_str(),
+            kiosk_id = %config.kiosk_id,
+            "kiosk starting"
+        );
+        rendering::log(config.rendering, &rendering);
+
+        // Never an exit and never a prompt when the keyring is locked or away: the window opens
+        // on « indisponible » and `heal` prepares the rest once the keyring is back.
+        let store: Arc<dyn SecretStore> = Arc::new(KeyringStore);
+        let state = tauri::async_runtime::block_on(AppState::open(&config, &data_dir, store));
+        let gate = state.gate.clone();
+        let availability = state.availability.current();
+        let prepared = state.outbox().is_some();
+        // State first: the page may call a command as soon as the window exists.
+        serve(app, state);
+        heal::publish(app.handle(), Some(availability));
+        if !prepared {
+            tauri::async_runtime::spawn(heal::keep_preparing(app.handle().clone()));
+        }
+        window::open_main_window(app, &config, &data_dir.join("webview"))?;
+        // An enrolment is in progress while a session exists: no update installs then.
+        let handle = app.handle().clone();
+        let is_busy = move || handle.state::<AppState>().desk.is_busy();
+        updater::start(
+            app.handle(),
+            feed,
+            &config.updater,
+            &data_dir,
+            gate,
+            is_busy,
+        );
+        Ok(())
+    })
+    .run(context);
+
+    if let Err(error) = result {
+        eprintln!("msa-kiosk: {error}");
+        std::process::exit(1);
+    }
+}

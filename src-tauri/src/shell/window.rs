@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use tauri::webview::NewWindowResponse;
-use tauri::{App, Url, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+use tauri::{App, Manager, Url, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::config::{Config, Mode};
 
@@ -60,6 +60,12 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
             }
             allowed
         })
+        // The window's name is the page's title (« Erreur : » included): what a screen reader
+        // announces for the window (WCAG 2.4.2), and what a test can read when WebDriver lost
+        // the page (a web process crash ends its session). Titles hold no answer.
+        .on_document_title_changed(|window, title| {
+            let _ = window.set_title(&title);
+        })
         .on_new_window(|url, _features| {
             tracing::warn!(scheme = url.scheme(), "new window refused");
             NewWindowResponse::Deny
@@ -75,9 +81,56 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
             }
         });
     }
+    watch_web_process(&window);
     // Make sure the window has keyboard focus at start, so a physical keyboard works at once.
     let _ = window.set_focus();
     Ok(())
+}
+
+/// Hears the web process die and hands the recovery to `heal::web_process_died`.
+///
+/// Linux: WebKitGTK's `web-process-terminated` signal (since 2.20), on the GTK main thread;
+/// the recovery (keyring calls, timers) runs on the async runtime, not there.
+///
+/// Windows (not done here, no Windows toolchain on the build machine): the same recovery from
+/// WebView2's `ProcessFailed` event, through `with_webview(|w| w.controller())`,
+/// `ICoreWebView2Controller::CoreWebView2()` and `add_ProcessFailed` (webview2-com), for the
+/// kinds `BROWSER_PROCESS_EXITED` and `RENDER_PROCESS_EXITED` / `RENDER_PROCESS_UNRESPONSIVE`.
+fn watch_web_process(window: &tauri::WebviewWindow) {
+    #[cfg(target_os = "linux")]
+    {
+        let app = window.app_handle().clone();
+        let hooked = window.with_webview(move |platform| {
+            use webkit2gtk::{WebProcessTerminationReason as Why, WebViewExt};
+            platform
+                .inner()
+                .connect_web_process_terminated(move |_, why| {
+                    let reason = match why {
+                        Why::Crashed => "crashed",
+                        Why::ExceededMemoryLimit => "exceeded its memory limit",
+                        Why::TerminatedByApi => "terminated by the app",
+                        _ => "unknown",
+                    };
+                    tauri::async_runtime::spawn(super::heal::web_process_died(app.clone(), reason));
+                });
+        });
+        if let Err(error) = hooked {
+            tracing::error!(%error, "cannot watch the web process: a crash will not be recovered");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
+}
+
+/// Loads the wizard again (a new web process if the last one died): it boots on the welcome
+/// screen, or on « indisponible » when the kiosk is unavailable.
+pub fn reload<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri::Manager;
+    if let Some(webview) = app.get_webview_window(MAIN_WINDOW) {
+        if let Err(error) = webview.reload() {
+            tracing::error!(%error, "could not reload the wizard");
+        }
+    }
 }
 
 /// Empties the webview's storage, cache and history at the end of a session.

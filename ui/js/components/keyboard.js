@@ -5,9 +5,15 @@
 // - It never covers the focused field (WCAG 2.4.11): the page reserves its height
 //   at the bottom (body.osk-open + --osk-height) and scrolls the field above it.
 // - Keys are real <button type="button"> with accessible names (« lettre a »,
-//   « Effacer », « arobase »…), at least 56 px. A tap does not take focus from the
-//   field (pointerdown/mousedown preventDefault); the character goes in at the caret
-//   and an `input` event is dispatched, as if typed.
+//   « Effacer », « arobase »…), at least 56 px. A letter with a diacritic is also
+//   described in words in the UI's language (« lettre ñ », described « n tilde »),
+//   so a screen reader's voice never has to guess how to say ñ, ł or ș.
+// - Two layouts have a second page, reached by a toggle key (aria-pressed):
+//   « Autres lettres » (names from Spanish, Portuguese, Polish, Romanian… papers,
+//   plus ß ø) and « Symboles » (every character the e-mail rules accept:
+//   enrol-core email.rs, the HTML standard's local part).
+// - A tap does not take focus from the field (pointerdown/mousedown preventDefault);
+//   the character goes in at the caret and an `input` event is dispatched, as if typed.
 // - Keyboard and switch users reach the keys with Tab (one key is in the Tab order,
 //   roving tabindex) and move with the arrow keys; Enter/Space press a key and the
 //   text still goes into the field they came from.
@@ -20,7 +26,7 @@ import { t } from '../i18n.js';
 const SELECTOR = 'input[data-keyboard]';
 const MARGIN = 16;
 
-/** @typedef {{kind: 'char'|'backspace'|'space'|'shift'|'hide'|'enter', value?: string, nameKey?: string, letter?: boolean, wide?: boolean}} KeyDef */
+/** @typedef {{kind: 'char'|'backspace'|'space'|'shift'|'hide'|'enter'|'page', value?: string, nameKey?: string, letter?: boolean, wide?: boolean}} KeyDef */
 
 /** @returns {KeyDef} */ const letter = (c) => ({ kind: 'char', value: c, letter: true });
 /** @returns {KeyDef} */ const digit = (c) => ({ kind: 'char', value: c });
@@ -31,10 +37,27 @@ const SHIFT = /** @type {KeyDef} */ ({ kind: 'shift', nameKey: 'osk.shift', wide
 const HIDE = /** @type {KeyDef} */ ({ kind: 'hide', nameKey: 'osk.hide', wide: true });
 const ENTER = /** @type {KeyDef} */ ({ kind: 'enter', nameKey: 'osk.enter', wide: true });
 
+/** The toggle between a layout's two pages; its name says what the other page holds. @returns {KeyDef} */
+const page = (nameKey) => ({ kind: 'page', nameKey, wide: true });
+const MORE_LETTERS = page('osk.page.letters');
+const SYMBOLS = page('osk.page.symbols');
+
 const letters = (s) => [...s].map(letter);
 const digits = (s) => [...s].map(digit);
 
-/** @type {Record<string, {pad: boolean, rows: KeyDef[][]}>} */
+/** The e-mail rows shared by both pages: the domain keys and the controls. */
+const EMAIL_BOTTOM = [SYMBOLS, sym('@', 'osk.at', true), sym('.fr', undefined, true), sym('.com', undefined, true), BACKSPACE, HIDE, ENTER];
+
+/**
+ * Each layout: `rows`, and for two layouts `pages[1]`, the rows of the second page.
+ * « Autres lettres » holds the letters of the languages of MSA's seasonal workers that
+ * French lacks (Spanish á í ó ú ü ñ; Portuguese ã õ; Polish ą ć ę ł ń ś ź ż; Romanian ă ș
+ * ț with the comma below; German ä ö ß; Danish/Norwegian å ø; Czech/Slovak/Croatian č š ž),
+ * in alphabetical order of the base letter. Bulgarian names are written on French papers in
+ * Latin transliteration (plain letters). The French row of the first page has é è ê ë à â ç
+ * ù û ô î ï œ æ.
+ * @type {Record<string, {pad: boolean, rows: KeyDef[][], pages?: KeyDef[][][]}>}
+ */
 export const LAYOUTS = {
   'numeric-nir': { pad: true, rows: [digits('123'), digits('456'), digits('789'), [letter('A'), digit('0'), letter('B')], [BACKSPACE], [HIDE, ENTER]] },
   numeric: { pad: true, rows: [digits('123'), digits('456'), digits('789'), [digit('0'), BACKSPACE], [HIDE, ENTER]] },
@@ -47,7 +70,7 @@ export const LAYOUTS = {
       letters('qsdfghjklm'),
       [SHIFT, ...letters('wxcvbn'), sym("'", 'osk.apostrophe'), sym('-', 'osk.hyphen')],
       letters('éèêëàâçùûôîïœæ'),
-      [SPACE, BACKSPACE, HIDE, ENTER],
+      [MORE_LETTERS, SPACE, BACKSPACE, HIDE, ENTER],
     ],
   },
   email: {
@@ -56,12 +79,59 @@ export const LAYOUTS = {
       digits('1234567890'),
       letters('azertyuiop'),
       letters('qsdfghjklm'),
-      [...letters('wxcvbn'), sym('.', 'osk.dot'), sym('-', 'osk.hyphen'), sym('_', 'osk.underscore')],
+      [...letters('wxcvbn'), sym('.', 'osk.dot'), sym('-', 'osk.hyphen'), sym('_', 'osk.underscore'), sym('+', 'osk.plus'), sym("'", 'osk.apostrophe')],
       // « .fr » and « .com » are named by what they show (WCAG 2.5.3: a speech user says what they see).
-      [sym('@', 'osk.at', true), sym('.fr', undefined, true), sym('.com', undefined, true), BACKSPACE, HIDE, ENTER],
+      EMAIL_BOTTOM,
     ],
   },
 };
+LAYOUTS.azerty.pages = [LAYOUTS.azerty.rows, [
+  letters('áãąăäåćčę'),
+  letters('íłñńóõöøś'),
+  letters('șšßțúüźżž'),
+  [SHIFT, sym("'", 'osk.apostrophe'), sym('-', 'osk.hyphen')],
+  [MORE_LETTERS, SPACE, BACKSPACE, HIDE, ENTER],
+]];
+// The local part's other characters (``!#$%&'*+/=?^_`{|}~``); letters, digits, « . » and « - »
+// (all a domain may hold) are on the first page. tests/ui/keyboard-pages.test.mjs checks the
+// two pages against the characters enrol-core's Email::parse accepts.
+LAYOUTS.email.pages = [LAYOUTS.email.rows, [
+  digits('1234567890'),
+  [sym('!', 'osk.exclamation'), sym('#', 'osk.hash'), sym('$', 'osk.dollar'), sym('%', 'osk.percent'), sym('&', 'osk.ampersand'), sym("'", 'osk.apostrophe'), sym('*', 'osk.asterisk'), sym('+', 'osk.plus'), sym('/', 'osk.slash'), sym('=', 'osk.equals')],
+  [sym('?', 'osk.question'), sym('^', 'osk.caret'), sym('_', 'osk.underscore'), sym('`', 'osk.backtick'), sym('{', 'osk.braceOpen'), sym('|', 'osk.pipe'), sym('}', 'osk.braceClose'), sym('~', 'osk.tilde'), sym('-', 'osk.hyphen'), sym('.', 'osk.dot')],
+  EMAIL_BOTTOM,
+]];
+
+/** Combining marks (NFD) and the i18n key of their name. */
+const MARKS = {
+  '\u0300': 'grave', '\u0301': 'acute', '\u0302': 'circumflex', '\u0303': 'tilde', '\u0306': 'breve',
+  '\u0307': 'dotAbove', '\u0308': 'diaeresis', '\u030A': 'ring', '\u030C': 'caron', '\u0326': 'commaBelow',
+  '\u0327': 'cedilla', '\u0328': 'ogonek',
+};
+/** Letters Unicode does not decompose: [i18n key, its parameters]. */
+const UNDECOMPOSED = {
+  ł: ['osk.stroke', { letter: 'l' }], ø: ['osk.stroke', { letter: 'o' }], ß: ['osk.sharpS', {}],
+  æ: ['osk.ligature', { first: 'a', second: 'e' }], œ: ['osk.ligature', { first: 'o', second: 'e' }],
+};
+
+/**
+ * A letter with a diacritic said in words in the UI's language (« n tilde », « l barré »,
+ * « e dans l'o »); '' for a plain letter.
+ * @param {string} ch one letter as shown (either case)
+ */
+export function spelledLetter(ch) {
+  const lower = ch.toLocaleLowerCase();
+  const upper = ch !== lower;
+  const special = UNDECOMPOSED[lower];
+  if (special) {
+    const [key, params] = special;
+    const cased = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, upper ? v.toUpperCase() : v]));
+    return t(key, cased);
+  }
+  const [base, ...marks] = [...ch.normalize('NFD')];
+  if (!marks.length || !marks.every((m) => MARKS[m])) return '';
+  return t('osk.marked', { letter: base, mark: marks.map((m) => t(`osk.mark.${MARKS[m]}`)).join(' ') });
+}
 
 export class OnScreenKeyboard {
   /** @param {HTMLElement} container the #osk element */
@@ -71,6 +141,7 @@ export class OnScreenKeyboard {
     /** @type {HTMLInputElement|null} */
     this.field = null;
     this.layout = '';
+    this.page = 0;
     this.shift = false;
     this.dismissedFor = null;
     this.pointerDown = false;
@@ -147,6 +218,7 @@ export class OnScreenKeyboard {
     const layout = LAYOUTS[field.dataset.keyboard] ? field.dataset.keyboard : 'azerty';
     if (layout !== this.layout || this.container.hidden) {
       this.layout = layout;
+      this.page = 0;
       this.shift = false;
       this.render();
     }
@@ -177,6 +249,7 @@ export class OnScreenKeyboard {
     this.field = null;
     this.dismissedFor = null;
     this.layout = '';
+    this.page = 0;
     this.container.replaceChildren();
   }
 
@@ -198,22 +271,51 @@ export class OnScreenKeyboard {
     }
   }
 
+  /** The rows of the page shown. */
+  rows() {
+    const def = LAYOUTS[this.layout];
+    return (def.pages && def.pages[this.page]) || def.rows;
+  }
+
   render() {
     const def = LAYOUTS[this.layout];
     let first = true;
-    const rows = def.rows.map((row) => h('div', { class: 'osk__row' }, row.map((key) => {
-      const button = this.keyButton(key);
+    /** @type {HTMLElement[]} */
+    const descriptions = [];
+    const rows = this.rows().map((row) => h('div', { class: 'osk__row' }, row.map((key) => {
+      const button = this.keyButton(key, descriptions);
       button.tabIndex = first ? 0 : -1;
       first = false;
       return button;
     })));
     this.container.classList.toggle('osk--pad', def.pad);
     this.container.setAttribute('aria-label', t('osk.label'));
-    this.container.replaceChildren(h('div', { class: 'osk__inner' }, rows));
+    this.container.dataset.page = String(this.page);
+    // Descriptions are read through aria-describedby; hidden, they take no room.
+    this.container.replaceChildren(h('div', { class: 'osk__inner' }, rows), h('div', { hidden: true }, descriptions));
   }
 
-  /** @param {KeyDef} key */
-  keyButton(key) {
+  /**
+   * A letter key's name (« lettre ñ ») and, for a letter with a diacritic, its description
+   * (« n tilde »), written into `descriptions`.
+   * @param {HTMLButtonElement} button @param {string} shown @param {HTMLElement[]} [descriptions]
+   */
+  nameLetter(button, shown, descriptions) {
+    button.setAttribute('aria-label', t('osk.letter', { letter: shown }));
+    const spelled = spelledLetter(shown);
+    const id = `osk-say-${button.dataset.value.codePointAt(0).toString(16)}`;
+    if (!spelled) {
+      button.removeAttribute('aria-describedby');
+      return;
+    }
+    button.setAttribute('aria-describedby', id);
+    const existing = descriptions ? null : this.container.querySelector(`#${id}`);
+    if (existing) existing.textContent = spelled;
+    else if (descriptions) descriptions.push(h('span', { id, text: spelled }));
+  }
+
+  /** @param {KeyDef} key @param {HTMLElement[]} descriptions */
+  keyButton(key, descriptions) {
     const shown = key.kind === 'char' ? this.charFor(key) : '';
     const button = h('button', {
       type: 'button',
@@ -222,11 +324,13 @@ export class OnScreenKeyboard {
     });
     if (key.kind === 'char') {
       button.textContent = shown;
-      if (key.letter) button.setAttribute('aria-label', t('osk.letter', { letter: shown }));
+      if (key.letter) this.nameLetter(button, shown, descriptions);
       else if (key.nameKey) button.setAttribute('aria-label', t(key.nameKey));
     } else {
       button.append(h('span', { class: `osk__icon osk__icon--${key.kind}`, 'aria-hidden': 'true' }), h('span', { class: 'osk__text', text: t(key.nameKey) }));
       if (key.kind === 'shift') button.setAttribute('aria-pressed', String(this.shift));
+      // One key, the same name on both pages; its state says which page is shown.
+      if (key.kind === 'page') button.setAttribute('aria-pressed', String(this.page === 1));
     }
     return button;
   }
@@ -235,7 +339,27 @@ export class OnScreenKeyboard {
   charFor(key) {
     if (!key.letter) return key.value;
     if (this.layout === 'numeric-nir') return key.value.toUpperCase();
-    return this.shift ? key.value.toLocaleUpperCase('fr') : key.value;
+    if (!this.shift) return key.value;
+    // ß has no one-letter capital in common use (« SS » is two): the key stays ß.
+    const upper = key.value.toLocaleUpperCase('fr');
+    return [...upper].length === 1 ? upper : key.value;
+  }
+
+  /** Shows the layout's other page; a key user stays on the page key. */
+  turnPage() {
+    const hadFocus = this.container.contains(document.activeElement);
+    this.page = this.page === 1 ? 0 : 1;
+    this.render();
+    if (hadFocus) {
+      const key = /** @type {HTMLButtonElement|null} */ (this.container.querySelector('.osk__key--page'));
+      if (key) {
+        for (const k of this.container.querySelectorAll('.osk__key')) k.tabIndex = -1;
+        key.tabIndex = 0;
+        key.focus();
+      }
+    }
+    this.reserveSpace();
+    if (this.field && this.field.isConnected) this.ensureVisible(this.field);
   }
 
   /** @param {HTMLButtonElement} button */
@@ -253,6 +377,10 @@ export class OnScreenKeyboard {
     if (kind === 'shift') {
       this.shift = !this.shift;
       this.refreshLabels();
+      return;
+    }
+    if (kind === 'page') {
+      this.turnPage();
       return;
     }
     if (!field || !field.isConnected) return;
@@ -303,7 +431,7 @@ export class OnScreenKeyboard {
     for (const button of this.container.querySelectorAll('.osk__key[data-letter]')) {
       const shown = this.charFor({ kind: 'char', value: button.dataset.value, letter: true });
       button.textContent = shown;
-      button.setAttribute('aria-label', t('osk.letter', { letter: shown }));
+      this.nameLetter(/** @type {HTMLButtonElement} */ (button), shown);
     }
     const shift = this.container.querySelector('.osk__key--shift');
     if (shift) shift.setAttribute('aria-pressed', String(this.shift));

@@ -1,0 +1,57 @@
+// « Borne momentanément indisponible »: what the page shows while Rust says the
+// kiosk is unavailable (keyring locked, web process crash loop…), at boot and
+// when it changes under an enrolment; and the welcome screen when it is back.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, launch, openApp, assertClean, assertAxe, startEnrolment, fillNir, waitForStep, calls,
+} from './helpers.mjs';
+
+let server;
+let browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const LOCKED = { state: 'unavailable', reason: 'keyring.locked' };
+
+test('an unavailable kiosk boots on a calm screen with nothing that leads anywhere', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { config: { mode: 'kiosk', availability: LOCKED } });
+  await waitForStep(page, 'Borne momentanément indisponible');
+  const main = page.locator('#step-root');
+  assert.equal(await main.getByRole('button').count(), 0, 'no button in the screen itself');
+  assert.equal(await main.getByRole('link').count(), 0, 'no link in the screen itself');
+  assert.match(await main.textContent(), /keyring\.locked/, 'the code for the adviser');
+  assert.doesNotMatch(await main.textContent(), /Étape/, 'not a step of the enrolment');
+  assert.ok(await page.getByRole('button', { name: 'Abandonner' }).isHidden(), 'no « Abandonner »');
+  await assertAxe(page, 'unavailable (fr)');
+
+  // The toolbar still works: the language, and the display settings.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Kiosk temporarily unavailable' }).waitFor();
+  await assertAxe(page, 'unavailable (en)');
+  await page.getByRole('button', { name: 'Display' }).click();
+  await page.getByRole('dialog', { name: 'Display' }).waitFor();
+  await page.keyboard.press('Escape');
+  assert.deepEqual(await calls(page, 'start_session'), [], 'no session was started');
+  await assertClean(page, problems);
+  await context.close();
+});
+
+test('unavailable under an enrolment: the page is wiped, and the welcome screen comes back with the kiosk', async () => {
+  const { context, page, problems } = await openApp(browser, server.url);
+  await startEnrolment(page);
+  await fillNir(page);
+  await waitForStep(page, 'Vos informations personnelles');
+  await page.getByLabel('Nom', { exact: true }).fill('Dupont');
+
+  await page.evaluate((a) => window.__FAKE_TAURI__.setAvailability(a), { state: 'unavailable', reason: 'webProcess.crashLoop' });
+  await waitForStep(page, 'Borne momentanément indisponible');
+  assert.equal(await page.locator('input').evaluateAll((inputs) => inputs.filter((i) => i.value === 'Dupont').length), 0, 'the name is gone');
+  assert.ok((await calls(page, 'cancel_session')).length >= 1, 'Rust was told to end the session');
+
+  await page.evaluate(() => window.__FAKE_TAURI__.setAvailability({ state: 'ready' }));
+  await page.getByRole('button', { name: "S'inscrire", exact: true }).waitFor();
+  await startEnrolment(page);
+  await assertClean(page, problems);
+  await context.close();
+});
