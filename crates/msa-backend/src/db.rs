@@ -5,10 +5,12 @@
 //! throttle, the per-kiosk rate limit) lives in the database, never in a process.
 
 use anyhow::{bail, Context};
+use futures_util::future::BoxFuture;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -31,6 +33,8 @@ const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 10000";
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// SQLite only: the group-commit writer of [`Db::transact`].
+    writer: Option<mpsc::Sender<Job>>,
     /// For the per-kiosk token buckets: on SQLite a pool of its own with `synchronous =
     /// NORMAL` (consistent in WAL mode, not durable), because a bucket lost at a power cut
     /// only gives a kiosk a few more requests, and one fsync less per request is what keeps
@@ -79,6 +83,7 @@ impl Db {
             .context("cannot open the database")?;
         let mut db = Db {
             limits: pool.clone(),
+            writer: None,
             pool,
             backend,
         };
@@ -103,7 +108,57 @@ impl Db {
                 .await
                 .context("cannot open the database")?;
         }
+        if backend == Backend::Sqlite {
+            let (sender, jobs) = mpsc::channel(GROUP_MAX * 4);
+            tokio::spawn(group_commit(db.pool.clone(), jobs));
+            db.writer = Some(sender);
+        }
         Ok(db)
+    }
+
+    /// Run `work` in one transaction and commit it: `Ok` only once the commit is done (on
+    /// SQLite, synced to disk). An error from `work` rolls all of its writes back.
+    ///
+    /// PostgreSQL: one transaction per call, concurrent calls in parallel. SQLite: one
+    /// writer at a time and one fsync per commit (`synchronous = FULL`) would cap the
+    /// enrolments at one per fsync, so the calls that wait together are run one after the
+    /// other in **one** transaction, each inside its own savepoint (a failing one is rolled
+    /// back alone), and committed together: one fsync for the group. Each call still sees
+    /// the writes of the calls before it, as with separate transactions.
+    pub async fn transact<T, F>(&self, work: F) -> Result<T, sqlx::Error>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, sqlx::Error>>
+            + Send
+            + 'static,
+    {
+        let Some(writer) = &self.writer else {
+            let mut tx = self.pool.begin().await?;
+            let value = work(&mut tx).await?;
+            tx.commit().await?;
+            return Ok(value);
+        };
+        let (done, result) = oneshot::channel::<Result<T, sqlx::Error>>();
+        let job = job(move |conn| {
+            Box::pin(async move {
+                let outcome = work(conn).await;
+                let ok = outcome.is_ok();
+                let deliver: Deliver = Box::new(move |commit: Result<(), String>| {
+                    let _ = done.send(match (outcome, commit) {
+                        (Err(e), _) => Err(e),
+                        (Ok(_), Err(why)) => Err(sqlx::Error::Protocol(why)),
+                        (Ok(value), Ok(())) => Ok(value),
+                    });
+                });
+                (ok, deliver)
+            })
+        });
+        writer
+            .send(job)
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        // A group that could not even begin drops its jobs: the answer is "retry later".
+        result.await.map_err(|_| sqlx::Error::PoolClosed)?
     }
 
     async fn migrate(&self) -> anyhow::Result<()> {
@@ -142,6 +197,65 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
         self.limits.close().await;
+    }
+}
+
+/// At most this many calls share one SQLite commit.
+const GROUP_MAX: usize = 64;
+
+/// Hands a job's result over once its group's commit is known (`Err`: why it failed).
+type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// One [`Db::transact`] call for the group-commit writer: runs its work on the group's
+/// connection and says whether it succeeded.
+type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Deliver)> + Send>;
+
+/// Pins the closure to the higher-ranked signature of [`Job`].
+fn job<F>(f: F) -> Job
+where
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Deliver)> + Send + 'static,
+{
+    Box::new(f)
+}
+
+/// SQLite's writer: takes the jobs waiting together (up to [`GROUP_MAX`]), runs each in a
+/// savepoint of one transaction, commits once, then answers them all.
+async fn group_commit(pool: AnyPool, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        while group.len() < GROUP_MAX {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut delivers: Vec<Deliver> = Vec::with_capacity(group.len());
+        let outcome: Result<(), sqlx::Error> = async {
+            let mut tx = pool.begin().await?;
+            for job in group.drain(..) {
+                sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
+                let (ok, deliver) = job(&mut tx).await;
+                delivers.push(deliver);
+                if !ok {
+                    sqlx::query("ROLLBACK TO SAVEPOINT job")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("RELEASE SAVEPOINT job")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        }
+        .await;
+        let commit = outcome.map_err(|e| format!("group commit: {e}"));
+        if let Err(why) = &commit {
+            tracing::warn!(error = %why, jobs = delivers.len(), "group commit failed");
+        }
+        // Jobs of the group never run are dropped here: their callers get "retry later".
+        drop(group);
+        for deliver in delivers {
+            deliver(commit.clone());
+        }
     }
 }
 
@@ -215,6 +329,69 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SQLite's group commit: calls that wait together share a commit, a failing one is
+    /// rolled back alone, the others are kept.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn group_commit_rolls_back_only_the_failing_call() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/g.db", dir.path().display()))
+            .await
+            .unwrap();
+        let mut calls = Vec::new();
+        for i in 0..40 {
+            let db = db.clone();
+            calls.push(tokio::spawn(async move {
+                db.transact(move |tx| {
+                    Box::pin(async move {
+                        sqlx::query(
+                            "INSERT INTO kiosks (id, token_sha256, created_at) VALUES ($1, $2, 0)",
+                        )
+                        .bind(format!("k{i}"))
+                        .bind(format!("h{i}"))
+                        .execute(&mut *tx)
+                        .await?;
+                        if i % 10 == 3 {
+                            // Written, then failed: must leave nothing behind.
+                            return Err(sqlx::Error::Protocol("refused".into()));
+                        }
+                        Ok(i)
+                    })
+                })
+                .await
+            }));
+        }
+        let mut ok = 0;
+        for call in calls {
+            match call.await.unwrap() {
+                Ok(_) => ok += 1,
+                Err(sqlx::Error::Protocol(why)) => assert_eq!(why, "refused"),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(ok, 36);
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM kiosks")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(n, 36);
+        let failed: i64 = sqlx::query("SELECT COUNT(*) AS n FROM kiosks WHERE id IN ('k3', 'k13')")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(failed, 0);
+        // A closed database: "retry later", not a hang.
+        db.close().await;
+        let closed = db
+            .transact(|_tx| Box::pin(async { Ok(()) }))
+            .await
+            .unwrap_err();
+        assert!(is_unavailable(&closed), "{closed}");
+    }
 
     #[test]
     fn sqlite_urls_get_create_mode() {

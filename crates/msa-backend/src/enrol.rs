@@ -14,7 +14,7 @@ use enrol_core::date::PartialDate;
 use enrol_core::wire::{AnswerBody, EnrolmentAnswer, EnrolmentRequest, FollowUp};
 use enrol_core::{code, Field, Invalid};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 use time::Date;
 use uuid::Uuid;
 
@@ -175,9 +175,13 @@ pub async fn enrol(
             let mail = enrol_core::Email::parse(&request.email)
                 .ok()
                 .map(|e| followups::Mail::Email(e.as_str().to_owned()));
-            let mut tx = state.db.pool().begin().await?;
-            followups::record(&mut tx, &followup, mail, now_unix()).await?;
-            tx.commit().await?;
+            let now = now_unix();
+            state
+                .db
+                .transact(move |tx| {
+                    Box::pin(async move { followups::record(tx, &followup, mail, now).await })
+                })
+                .await?;
             return Ok(Reply::followed_up(answer, "invalid"));
         }
     };
@@ -193,111 +197,166 @@ pub async fn enrol(
     .map_err(|e| sqlx::Error::Protocol(format!("password task: {e}")))?
     .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
 
-    let now = now_unix();
-    let mut tx = state.db.pool().begin().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO idempotency (kiosk_id, idem_key, body_sha256, status, answer, created_at) \
-         VALUES ($1, $2, $3, NULL, NULL, $4) ON CONFLICT (kiosk_id, idem_key) DO NOTHING",
-    )
-    .bind(kiosk)
-    .bind(idempotency_key.to_string())
-    .bind(&body_hash)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        let row = sqlx::query(
-            "SELECT body_sha256, answer FROM idempotency WHERE kiosk_id = $1 AND idem_key = $2",
+    let job = Decision {
+        kiosk: kiosk.to_owned(),
+        idempotency_key,
+        request,
+        checked,
+        body_hash,
+        password_hash,
+        now: now_unix(),
+        today,
+        limits: Limits {
+            nir_window_secs: i64::try_from(state.config.nir_window.as_secs()).unwrap_or(i64::MAX),
+            nir_max_failures: state.config.nir_max_failures,
+            backend: state.db.backend(),
+        },
+    };
+    state
+        .db
+        .transact(move |tx| Box::pin(async move { job.run(tx).await }))
+        .await
+}
+
+/// What one enrolment's transaction needs, owned: it may run in another task (SQLite's group
+/// commit, [`Db::transact`]).
+struct Decision {
+    kiosk: String,
+    idempotency_key: Uuid,
+    request: EnrolmentRequest,
+    checked: Checked,
+    body_hash: String,
+    password_hash: String,
+    now: i64,
+    today: Date,
+    limits: Limits,
+}
+
+/// The per-NIR throttle's settings and the engine (for the row lock).
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    nir_window_secs: i64,
+    nir_max_failures: u32,
+    backend: Backend,
+}
+
+impl Decision {
+    /// Everything between BEGIN and COMMIT: idempotency, the decision, the records, the
+    /// follow-up and the stored answer.
+    async fn run(self, tx: &mut AnyConnection) -> Result<Reply, sqlx::Error> {
+        let Decision {
+            kiosk,
+            idempotency_key,
+            request,
+            checked,
+            body_hash,
+            password_hash,
+            now,
+            today,
+            limits,
+        } = self;
+        let kiosk = kiosk.as_str();
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency (kiosk_id, idem_key, body_sha256, status, answer, created_at) \
+             VALUES ($1, $2, $3, NULL, NULL, $4) ON CONFLICT (kiosk_id, idem_key) DO NOTHING",
         )
         .bind(kiosk)
         .bind(idempotency_key.to_string())
-        .fetch_one(&mut *tx)
+        .bind(&body_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            let row = sqlx::query(
+                "SELECT body_sha256, answer FROM idempotency WHERE kiosk_id = $1 AND idem_key = $2",
+            )
+            .bind(kiosk)
+            .bind(idempotency_key.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+            let stored_hash: String = row.try_get("body_sha256")?;
+            if stored_hash != body_hash {
+                // A kiosk bug, but this body is a person's enrolment that nobody handles:
+                // follow it up (the first body keeps its stored answer).
+                let followup = refused_checked(
+                    &checked,
+                    kiosk,
+                    idempotency_key,
+                    &body_hash,
+                    followups::Reason::IdempotencyKeyReused,
+                );
+                let mail = Some(followups::Mail::Email(checked.email.clone()));
+                followups::record(tx, &followup, mail, now).await?;
+                return Ok(Reply::followed_up(
+                    EnrolmentAnswer::IdempotencyKeyReused,
+                    "idempotencyKeyReused",
+                ));
+            }
+            let answer: Option<String> = row.try_get("answer")?;
+            return match answer.and_then(|a| serde_json::from_str::<AnswerBody>(&a).ok()) {
+                Some(body) => Ok(Reply {
+                    body,
+                    detail: "replay",
+                }),
+                // Cannot happen (the row and its answer commit together); ask for a retry.
+                None => Ok(Reply::plain(EnrolmentAnswer::Unavailable, "inFlight")),
+            };
+        }
+
+        let (answer, detail) = decide(tx, limits, &checked, &password_hash, now, today).await?;
+        record(
+            tx,
+            kiosk,
+            &request,
+            &checked,
+            idempotency_key,
+            &answer,
+            detail,
+            now,
+        )
         .await?;
-        let stored_hash: String = row.try_get("body_sha256")?;
-        if stored_hash != body_hash {
-            // A kiosk bug, but this body is a person's enrolment that nobody handles:
-            // follow it up (the first body keeps its stored answer).
+        let follow_up = if matches!(answer, EnrolmentAnswer::AlreadyEnrolled { .. }) {
+            // The identity matched the file: the letter goes to the address on file.
+            let address: Option<String> =
+                sqlx::query("SELECT postal_address FROM insured WHERE nir = $1")
+                    .bind(&checked.nir)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|row| row.try_get("postal_address"))
+                    .transpose()?;
+            let mail = address.map(|address| followups::Mail::Letter {
+                nir: checked.nir.clone(),
+                address,
+            });
             let followup = refused_checked(
                 &checked,
                 kiosk,
                 idempotency_key,
                 &body_hash,
-                followups::Reason::IdempotencyKeyReused,
+                followups::Reason::AlreadyEnrolled,
             );
-            let mail = Some(followups::Mail::Email(checked.email.clone()));
-            followups::record(&mut tx, &followup, mail, now).await?;
-            tx.commit().await?;
-            return Ok(Reply::followed_up(
-                EnrolmentAnswer::IdempotencyKeyReused,
-                "idempotencyKeyReused",
-            ));
-        }
-        tx.rollback().await?;
-        let answer: Option<String> = row.try_get("answer")?;
-        return match answer.and_then(|a| serde_json::from_str::<AnswerBody>(&a).ok()) {
-            Some(body) => Ok(Reply {
-                body,
-                detail: "replay",
-            }),
-            // Cannot happen (the row and its answer commit together); ask for a retry.
-            None => Ok(Reply::plain(EnrolmentAnswer::Unavailable, "inFlight")),
+            followups::record(tx, &followup, mail, now).await?;
+            Some(FollowUp::Recorded)
+        } else {
+            None
         };
+        let body = AnswerBody { answer, follow_up };
+        let answer_json = serde_json::to_string(&body).unwrap_or_default();
+        sqlx::query(
+            "UPDATE idempotency SET status = $1, answer = $2 WHERE kiosk_id = $3 AND idem_key = $4",
+        )
+        .bind(i64::from(body.answer.http_status()))
+        .bind(answer_json)
+        .bind(kiosk)
+        .bind(idempotency_key.to_string())
+        .execute(&mut *tx)
+        .await?;
+        Ok(Reply {
+            body,
+            detail: detail.as_str(),
+        })
     }
-
-    let (answer, detail) = decide(&mut tx, state, &checked, &password_hash, now, today).await?;
-    record(
-        &mut tx,
-        kiosk,
-        &request,
-        &checked,
-        idempotency_key,
-        &answer,
-        detail,
-        now,
-    )
-    .await?;
-    let follow_up = if matches!(answer, EnrolmentAnswer::AlreadyEnrolled { .. }) {
-        // The identity matched the file: the letter goes to the address on file.
-        let address: Option<String> =
-            sqlx::query("SELECT postal_address FROM insured WHERE nir = $1")
-                .bind(&checked.nir)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|row| row.try_get("postal_address"))
-                .transpose()?;
-        let mail = address.map(|address| followups::Mail::Letter {
-            nir: checked.nir.clone(),
-            address,
-        });
-        let followup = refused_checked(
-            &checked,
-            kiosk,
-            idempotency_key,
-            &body_hash,
-            followups::Reason::AlreadyEnrolled,
-        );
-        followups::record(&mut tx, &followup, mail, now).await?;
-        Some(FollowUp::Recorded)
-    } else {
-        None
-    };
-    let body = AnswerBody { answer, follow_up };
-    let answer_json = serde_json::to_string(&body).unwrap_or_default();
-    sqlx::query(
-        "UPDATE idempotency SET status = $1, answer = $2 WHERE kiosk_id = $3 AND idem_key = $4",
-    )
-    .bind(i64::from(body.answer.http_status()))
-    .bind(answer_json)
-    .bind(kiosk)
-    .bind(idempotency_key.to_string())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Reply {
-        body,
-        detail: detail.as_str(),
-    })
 }
 
 /// The follow-up of a request the rules refused: values as sent (clipped), error codes.
@@ -394,7 +453,7 @@ pub fn six_months_before(today: Date) -> Date {
 }
 
 async fn secret_matches(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     nir: &str,
     person: &Person,
     item: &Item,
@@ -413,7 +472,7 @@ async fn secret_matches(
             )
             .bind(nir)
             .bind(iso_date(*date))
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?
             .try_get("n")?;
             n > 0
@@ -427,7 +486,7 @@ async fn secret_matches(
             .bind(*cents)
             .bind(iso_date(six_months_before(today)))
             .bind(iso_date(today))
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?
             .try_get("n")?;
             n > 0
@@ -437,8 +496,8 @@ async fn secret_matches(
 }
 
 async fn decide(
-    tx: &mut Transaction<'static, Any>,
-    state: &AppState,
+    tx: &mut AnyConnection,
+    limits: Limits,
     c: &Checked,
     password_hash: &str,
     now: i64,
@@ -453,7 +512,7 @@ async fn decide(
     // process) waits, then counts this one's failures (READ COMMITTED reads what committed
     // before each statement). SQLite needs no lock: the idempotency INSERT that opened this
     // transaction already holds its one write lock.
-    let lock = match state.db.backend() {
+    let lock = match limits.backend {
         Backend::Postgres => " FOR UPDATE",
         Backend::Sqlite => "",
     };
@@ -462,7 +521,7 @@ async fn decide(
          FROM insured WHERE nir = $1{lock}"
     ))
     .bind(&c.nir)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?
     .map(|row| Person::from_row(&row))
     .transpose()?;
@@ -471,16 +530,16 @@ async fn decide(
         record_failure(tx, &c.nir, now).await?;
         return Ok((postal, Detail::UnknownNir));
     };
-    let window_start = now - i64::try_from(state.config.nir_window.as_secs()).unwrap_or(i64::MAX);
+    let window_start = now.saturating_sub(limits.nir_window_secs);
     let failures: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM verification_failures WHERE nir = $1 AND failed_at > $2",
     )
     .bind(&c.nir)
     .bind(window_start)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?
     .try_get("n")?;
-    let throttled = failures >= i64::from(state.config.nir_max_failures);
+    let throttled = failures >= i64::from(limits.nir_max_failures);
 
     if !person.identity_matches(c) {
         if !throttled {
@@ -501,7 +560,7 @@ async fn decide(
 
     let account: Option<String> = sqlx::query("SELECT status FROM accounts WHERE nir = $1")
         .bind(&c.nir)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?
         .map(|row| row.try_get("status"))
         .transpose()?;
@@ -540,7 +599,7 @@ async fn decide(
             .bind(&reference)
             .bind(now)
             .bind(&c.nir)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
         } else {
@@ -583,7 +642,7 @@ async fn decide(
 }
 
 async fn insert_account(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     nir: &str,
     status: &str,
     password_hash: &str,
@@ -599,26 +658,22 @@ async fn insert_account(
     .bind(password_hash)
     .bind(reference)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?
     .rows_affected())
 }
 
-async fn record_failure(
-    tx: &mut Transaction<'static, Any>,
-    nir: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+async fn record_failure(tx: &mut AnyConnection, nir: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO verification_failures (nir, failed_at) VALUES ($1, $2)")
         .bind(nir)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
 
 async fn mailout(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     kind: &str,
     reference: &str,
     nir: &str,
@@ -631,7 +686,7 @@ async fn mailout(
 
 #[allow(clippy::too_many_arguments)]
 async fn record(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     kiosk: &str,
     request: &EnrolmentRequest,
     c: &Checked,
@@ -664,7 +719,7 @@ async fn record(
     .bind(outcome)
     .bind(detail.as_str())
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

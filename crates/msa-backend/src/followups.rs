@@ -11,7 +11,7 @@
 
 use crate::db::{rfc3339, Db};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 /// Why the enrolment was refused for good (the `reason` column).
@@ -92,7 +92,7 @@ pub fn clip(text: &str, max: usize) -> String {
 /// whether the follow-up was new (a re-sent body finds it already there: nothing is written
 /// twice). Either way a follow-up exists for this body once `tx` commits.
 pub async fn record(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     f: &NewFollowUp,
     mail: Option<Mail>,
     now: i64,
@@ -123,7 +123,7 @@ pub async fn record(
     .bind(&f.department)
     .bind(mail_kind.map(str::to_owned))
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?
     .rows_affected()
         == 1;

@@ -3,7 +3,7 @@
 
 use crate::db::{rfc3339, Db};
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 /// One mail-out as listed (`GET /admin/mailouts`, `msa-backend mailouts`).
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +32,7 @@ pub fn mask_recipient(kind: &str, recipient: &str) -> String {
 
 /// Write one mail-out in `tx` (the transaction that decided to send it).
 pub(crate) async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     kind: &str,
     reference: &str,
     nir: Option<&str>,
@@ -50,7 +50,7 @@ pub(crate) async fn insert(
     .bind(recipient)
     .bind(contents)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
