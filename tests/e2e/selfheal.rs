@@ -6,109 +6,15 @@
 #![cfg(target_os = "linux")]
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::harness::{app, e2e, one_at_a_time, Kiosk, Launch};
-use super::persons::{Item, Person};
+use super::persons::canary;
+use super::session::{assert_no_canary, contains, keyring_dump};
 use super::steps::{click, expect_step, i18n, next, type_into, FR};
-
-// ---------- the canary scan of tests/e2e_session.rs ----------
-// The same person and the same scan as the privacy tests there; shared once the end-to-end
-// binaries are one (tests/e2e/).
-
-fn canary() -> Person {
-    Person {
-        nir: "1 85 05 44 977 531",
-        last_name: "Canarixq",
-        first_name: "Zéphyrinou",
-        birth: ("10", "5", "1985"),
-        email: "zephyr.canarixq@example.fr",
-        phone: "07 98 76 54 32",
-        item: Item::VitalePhoto("97531864200"),
-        department: "44",
-    }
-}
-
-const CANARY_VALUES: &[&str] = &[
-    "1850544977531",
-    "1 85 05 44 977 531",
-    "Canarixq",
-    "CANARIXQ",
-    "Zéphyrinou",
-    "zephyr.canarixq",
-    "97531864200",
-    "0798765432",
-    "798765432",
-    "1985-05-10",
-];
-
-/// Every file under `dir` that holds a canary value, in UTF-8 or UTF-16 (WebKit's storage).
-fn canaries_in(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(&path) {
-                stack.extend(entries.filter_map(Result::ok).map(|e| e.path()));
-            }
-            continue;
-        }
-        if !meta.is_file() || path.file_name().is_some_and(|n| n == "kiosk.toml") {
-            continue;
-        }
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        for value in CANARY_VALUES {
-            let utf8 = value.as_bytes();
-            let utf16: Vec<u8> = value.encode_utf16().flat_map(u16::to_le_bytes).collect();
-            if contains(&bytes, utf8) || contains(&bytes, &utf16) {
-                found.push(format!("{value:?} in {}", path.display()));
-            }
-        }
-    }
-    found
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// What the keyring holds for the kiosk's services, secrets included.
-fn keyring_dump() -> String {
-    let mut all = String::new();
-    for service in ["fr.msa.kiosk.session", "fr.msa.kiosk"] {
-        let out = Command::new("secret-tool")
-            .args(["search", "--all", "service", service])
-            .output()
-            .unwrap();
-        all.push_str(&String::from_utf8_lossy(&out.stdout));
-        all.push_str(&String::from_utf8_lossy(&out.stderr));
-    }
-    all
-}
-
-fn assert_no_canary(kiosk: &Kiosk, when: &str) {
-    let mut found = canaries_in(kiosk.home.path());
-    let keyring = keyring_dump();
-    for value in CANARY_VALUES {
-        if keyring.contains(value) {
-            found.push(format!("{value:?} in the OS keyring"));
-        }
-    }
-    assert!(
-        found.is_empty(),
-        "{when}: the person's data is still there in clear:\n{}",
-        found.join("\n")
-    );
-}
 
 // ---------- processes ----------
 

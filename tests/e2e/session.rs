@@ -67,12 +67,12 @@ fn canaries_in(dir: &Path) -> Vec<String> {
     found
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// What the keyring holds for the kiosk's services, secrets included.
-fn keyring_dump() -> String {
+pub(crate) fn keyring_dump() -> String {
     let mut all = String::new();
     for service in ["fr.msa.kiosk.session", "fr.msa.kiosk"] {
         let out = Command::new("secret-tool")
@@ -85,7 +85,8 @@ fn keyring_dump() -> String {
     all
 }
 
-fn assert_no_canary(kiosk: &Kiosk, when: &str) {
+/// Fails when a canary value is left in the kiosk's folders, its temporary files or the keyring.
+pub(crate) fn assert_no_canary(kiosk: &Kiosk, when: &str) {
     let mut found = canaries_in(kiosk.home.path());
     if let Ok(tmp) = std::env::var("TMPDIR") {
         found.extend(
