@@ -11,11 +11,16 @@ import { caisseName } from './department.js';
 export function formatDate(iso, lang = getLanguage()) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ''));
   if (!m) return String(iso || '');
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  // 00 stands for an unknown month or day (papers that say « 00/00/1966 », issue 12): show
+  // only what is known, never a made-up date.
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month === 0) return String(year);
+  const date = new Date(Date.UTC(year, month - 1, day || 1));
+  const parts = day === 0 ? { month: 'long', year: 'numeric' } : { day: 'numeric', month: 'long', year: 'numeric' };
   try {
-    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { ...parts, timeZone: 'UTC' }).format(date);
   } catch {
-    return `${Number(m[3])}/${m[2]}/${m[1]}`;
+    return day === 0 ? `${m[2]}/${m[1]}` : `${day}/${m[2]}/${m[1]}`;
   }
 }
 
