@@ -84,6 +84,9 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
 
         // Never an exit and never a prompt when the keyring is locked or away: the window opens
         // on « indisponible » and `heal` prepares the rest once the keyring is back.
+        // The phone numbering plans load on first use (0.77 s in a release build here): load them
+        // beside the start, so that the first person's « Suivant » on step 3 does not wait.
+        std::thread::spawn(enrol_core::phone::load_metadata);
         let store: Arc<dyn SecretStore> = Arc::new(KeyringStore);
         let state = tauri::async_runtime::block_on(AppState::open(&config, &data_dir, store));
         let gate = state.gate.clone();
