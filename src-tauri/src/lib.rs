@@ -15,6 +15,7 @@ pub mod reference;
 pub mod secrets;
 pub mod session;
 pub mod status;
+pub mod systemd;
 pub mod updater;
 pub(crate) mod window;
 
@@ -131,6 +132,11 @@ fn run_app(config: Config) {
     let feed = updater::prepare(&mut context, &config.updater);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                systemd::notify_ready();
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             kiosk_info,
             commands::start_session,
@@ -183,6 +189,8 @@ fn run_app(config: Config) {
                 cgu: cgu::Cgu::bundled(),
             });
             window::open_main_window(app, &config, &webview_data)?;
+            let main_loop = app.handle().clone();
+            systemd::start_heartbeat(move |job| main_loop.run_on_main_thread(job).is_ok());
             // An enrolment is in progress while a session exists: no update installs then.
             let handle = app.handle().clone();
             let is_busy = move || {
