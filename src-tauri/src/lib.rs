@@ -9,6 +9,7 @@ pub mod cgu;
 mod commands;
 pub mod config;
 pub mod delivery;
+pub mod installed;
 pub mod logging;
 pub mod outbox;
 pub mod reference;
@@ -56,8 +57,12 @@ pub struct AppState {
 /// `msa-kiosk status` (what the agency's IT team checks).
 pub fn run() {
     let args: Vec<String> = std::env::args().collect();
-    let config = match Config::locate_and_load(args.clone(), std::env::var(config::CONFIG_ENV).ok())
-    {
+    // An installed kiosk reads /etc/msa-kiosk/config.toml when nothing else is named.
+    let named = std::env::var(config::CONFIG_ENV).ok().or_else(|| {
+        installed::default_config_file(installed::Build::current(), |p| p.exists())
+            .map(|p| p.display().to_string())
+    });
+    let config = match Config::locate_and_load(args.clone(), named) {
         Ok(config) => config,
         Err(error) => {
             eprintln!("msa-kiosk: {error}");
@@ -191,6 +196,13 @@ fn run_app(config: Config) {
             window::open_main_window(app, &config, &webview_data)?;
             let main_loop = app.handle().clone();
             systemd::start_heartbeat(move |job| main_loop.run_on_main_thread(job).is_ok());
+            if let installed::Readiness::NotConfigured { keys } =
+                installed::readiness(installed::Build::current(), &config)
+            {
+                // The « Borne non configurée » screen is the shell's to show (installed.rs).
+                tracing::warn!(?keys, "installed kiosk not configured");
+                systemd::notify_status(&format!("not configured: {}", keys.join(", ")));
+            }
             // An enrolment is in progress while a session exists: no update installs then.
             let handle = app.handle().clone();
             let is_busy = move || {
