@@ -39,8 +39,18 @@ const RUN_PACKAGES: &[&str] = &[
     "npm",
 ];
 /// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks,
-/// PostgreSQL for the backend's second database.
-const TEST_PACKAGES: &[&str] = &["webkit2gtk-driver", "chromium", "postgresql"];
+/// PostgreSQL for the backend's second database; for tests/deploy.rs, what the `.deb` depends
+/// on (cage, which needs Xwayland, the user's D-Bus session) and a GTK window from Python.
+const TEST_PACKAGES: &[&str] = &[
+    "webkit2gtk-driver",
+    "chromium",
+    "postgresql",
+    "cage",
+    "xwayland",
+    "dbus-user-session",
+    "python3-gi",
+    "gir1.2-gtk-3.0",
+];
 
 const BACKEND_PORT: u16 = 8787;
 const DEV_KIOSK_TOKEN: &str = "dev-kiosk-token-change-me";
@@ -377,7 +387,9 @@ fn test(_args: &[String]) -> Result<(), String> {
         .arg(env::current_exe().map_err(|e| e.to_string())?)
         .arg("inner-test")
         .env("DISPLAY", display)
-        .env("MSA_KEYRING_DIR", keyring))?;
+        .env("MSA_KEYRING_DIR", keyring)
+        // tests/deploy.rs installs the .deb on this machine: only when asked, as here.
+        .env("MSA_KIOSK_DEPLOY_TESTS", "1"))?;
     sh(Command::new(cargo()).args([
         "clippy",
         "--workspace",
