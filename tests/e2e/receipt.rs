@@ -17,24 +17,11 @@ use std::time::{Duration, Instant};
 use msa_test_support::Guarded;
 
 use super::harness::{app, e2e, repo_root, Kiosk, Launch};
-use super::persons::{Item, Person};
+use super::persons::canary;
 use super::steps::{accept_and_submit, click, go_to_step, reference_in, Input, FR};
 
 /// Département 44: MSA Loire-Atlantique-Vendée.
 const CAISSE_URL: &str = "https://loire-atlantique-vendee.msa.fr/";
-
-fn canary() -> Person {
-    Person {
-        nir: "1 85 05 44 977 531",
-        last_name: "Canarixq",
-        first_name: "Zéphyrinou",
-        birth: ("10", "5", "1985"),
-        email: "zephyr.canarixq@example.fr",
-        phone: "07 98 76 54 32",
-        item: Item::VitalePhoto("97531864200"),
-        department: "44",
-    }
-}
 
 const CANARY_VALUES: &[&str] = &[
     "1850544977531",
