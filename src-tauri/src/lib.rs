@@ -29,6 +29,7 @@ use crate::config::Config;
 /// Starts the kiosk, or runs one of its maintenance commands: `msa-kiosk provision-token`,
 /// `msa-kiosk status` (see `ops::cli`) and `msa-kiosk apply-update` (the root update service).
 pub fn run() {
+    ops::startup::begin();
     let args: Vec<String> = std::env::args().collect();
     let config = match Config::locate_and_load(args.clone(), std::env::var(config::CONFIG_ENV).ok())
     {

@@ -66,6 +66,8 @@ pub struct Launch {
     pub backend: bool,
     /// Variables for the app's environment, on top of its own folders (`CUPS_SERVER`…).
     pub env: Vec<(String, String)>,
+    /// Another binary than [`app`] (the bare window of the footprint benchmark).
+    pub app: Option<String>,
 }
 
 impl Launch {
@@ -91,6 +93,12 @@ impl Launch {
     /// Adds a variable to the app's environment.
     pub fn with_env(mut self, key: &str, value: &str) -> Launch {
         self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Starts `binary` instead of [`app`], with the same driver, folders and arguments.
+    pub fn with_app(mut self, binary: &str) -> Launch {
+        self.app = Some(binary.to_owned());
         self
     }
 
@@ -132,6 +140,10 @@ pub struct Kiosk {
     display_name: String,
     app_args: Vec<String>,
     env: Vec<(String, String)>,
+    /// The binary WebDriver started.
+    binary: String,
+    /// When the WebDriver session (and so the app) was asked for: the start of a start-up time.
+    pub session_requested: std::time::Instant,
     // Dropped in this order: the driver (and the app), the backend, the display, the folder.
     _driver: Guarded,
     pub backend: Option<Backend>,
@@ -166,14 +178,17 @@ impl Kiosk {
         let app_args = vec!["--config".to_owned(), config_path.display().to_string()];
 
         let env = launch.env;
-        let (client, driver) =
-            start_driver_retrying(&home, &display, &data_dir, &app_args, &env).await;
+        let binary = launch.app.unwrap_or_else(app);
+        let (client, driver, session_requested) =
+            start_driver_retrying(&home, &display, &data_dir, &binary, &app_args, &env).await;
         Kiosk {
             client,
             name: name.to_owned(),
             display_name: display,
             app_args,
             env,
+            binary,
+            session_requested,
             _driver: driver,
             backend,
             _display: xvfb,
@@ -184,7 +199,10 @@ impl Kiosk {
     /// The app's process id (its command line names this test's configuration file).
     pub fn app_pid(&self) -> Option<u32> {
         let out = Command::new("pgrep")
-            .args(["-f", &format!("{} --config {}", app(), self.app_args[1])])
+            .args([
+                "-f",
+                &format!("{} --config {}", self.binary, self.app_args[1]),
+            ])
             .output()
             .ok()?;
         String::from_utf8_lossy(&out.stdout)
@@ -209,6 +227,8 @@ impl Kiosk {
             display_name,
             app_args,
             env,
+            binary,
+            session_requested: _,
             _driver,
             backend,
             _display,
@@ -217,14 +237,16 @@ impl Kiosk {
         drop(client);
         drop(_driver);
         let data_dir = home.path().join("data");
-        let (client, driver) =
-            start_driver_retrying(&home, &display_name, &data_dir, &app_args, &env).await;
+        let (client, driver, session_requested) =
+            start_driver_retrying(&home, &display_name, &data_dir, &binary, &app_args, &env).await;
         Kiosk {
             client,
             name,
             display_name,
             app_args,
             env,
+            binary,
+            session_requested,
             _driver: driver,
             backend,
             _display,
@@ -413,12 +435,13 @@ async fn start_driver_retrying(
     home: &tempfile::TempDir,
     display: &str,
     data_dir: &Path,
+    binary: &str,
     app_args: &[String],
     env: &[(String, String)],
-) -> (Client, Guarded) {
+) -> (Client, Guarded, std::time::Instant) {
     let mut last_error = String::new();
     for attempt in 1..=3 {
-        match start_driver(home, display, data_dir, app_args, env).await {
+        match start_driver(home, display, data_dir, binary, app_args, env).await {
             Ok(started) => return started,
             Err(error) => {
                 // Said out loud, so that a retried start is seen in the test's output.
@@ -434,9 +457,10 @@ async fn start_driver(
     home: &tempfile::TempDir,
     display: &str,
     data_dir: &Path,
+    binary: &str,
     app_args: &[String],
     env: &[(String, String)],
-) -> Result<(Client, Guarded), String> {
+) -> Result<(Client, Guarded, std::time::Instant), String> {
     let port = free_port();
     let native_port = free_port();
     let mut driver = Command::new(tauri_driver());
@@ -476,14 +500,15 @@ async fn start_driver(
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "tauri:options".into(),
-        json!({ "application": app(), "args": app_args }),
+        json!({ "application": binary, "args": app_args }),
     );
+    let session_requested = std::time::Instant::now();
     match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
     {
-        Ok(client) => Ok((client, driver)),
+        Ok(client) => Ok((client, driver, session_requested)),
         Err(e) => {
             let log = std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
             Err(format!("{e}\n{log}"))

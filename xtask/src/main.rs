@@ -64,10 +64,12 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("inner-test") => inner_test(),
+        Some("bench") => bench(&args[1..]),
+        Some("inner-bench") => inner_bench(&args[1..]),
         Some("release") => release::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
+                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask bench [footprint] [steps] [soak]\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
             );
             return ExitCode::from(2);
         }
@@ -411,6 +413,76 @@ fn inner_test() -> Result<(), String> {
     } else {
         Err(failures.join("; "))
     }
+}
+
+/// `cargo xtask bench [footprint] [steps] [soak]` (default: footprint and steps): release builds
+/// of the kiosk and of a bare Tauri window (`crates/bare-window`, same profile), then, in the
+/// same D-Bus session, keyring and display as the tests, the benchmarks of `tests/e2e`:
+/// `footprint` (start-up and PSS beside the bare window, issue 18), `steps` (« Suivant » →
+/// next heading) and `soak` (500 enrolments in one kiosk, PSS every 50; `MSA_SOAK_SESSIONS`).
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut packages = RUN_PACKAGES.to_vec();
+    packages.extend_from_slice(TEST_PACKAGES);
+    ensure_packages(&packages)?;
+    ensure_tauri_driver()?;
+    let known = ["footprint", "steps", "soak"];
+    if let Some(unknown) = args.iter().find(|a| !known.contains(&a.as_str())) {
+        return Err(format!(
+            "unknown benchmark {unknown:?}: choose among {known:?}"
+        ));
+    }
+    let chosen: Vec<String> = if args.is_empty() {
+        vec!["footprint".into(), "steps".into()]
+    } else {
+        args.to_vec()
+    };
+    // The apps in release (what ships); the test binary and the reference backend in debug.
+    sh(Command::new(cargo()).args([
+        "build",
+        "--release",
+        "-p",
+        "msa-kiosk",
+        "--bin",
+        "msa-kiosk",
+    ]))?;
+    sh(Command::new(cargo()).args(["build", "--release", "-p", "bare-window"]))?;
+    sh(Command::new(cargo()).args(["build", "--workspace", "--all-targets"]))?;
+    let (_xvfb, display) = ensure_display()?;
+    let keyring = root().join("target/bench-keyring");
+    let _ = std::fs::remove_dir_all(&keyring);
+    let release = root().join("target/release");
+    sh(Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
+        .arg("xtask-inner")
+        .arg(env::current_exe().map_err(|e| e.to_string())?)
+        .arg("inner-bench")
+        .args(&chosen)
+        .env("DISPLAY", display)
+        .env("MSA_KEYRING_DIR", keyring)
+        .env("MSA_KIOSK_E2E_APP", release.join("msa-kiosk"))
+        .env("MSA_BARE_WINDOW_APP", release.join("bare-window")))
+}
+
+/// The benchmarks `bench` chose, inside its D-Bus session.
+fn inner_bench(chosen: &[String]) -> Result<(), String> {
+    for name in chosen {
+        let filter = match name.as_str() {
+            "footprint" => "footprint::footprint_beside_a_bare_window",
+            "steps" => "bench::step_latency",
+            _ => "footprint::soak",
+        };
+        sh(Command::new(cargo()).args([
+            "test",
+            "--test",
+            "e2e",
+            filter,
+            "--",
+            "--ignored",
+            "--exact",
+            "--nocapture",
+        ]))?;
+    }
+    Ok(())
 }
 
 /// A throw-away PostgreSQL cluster, stopped (`pg_ctl stop -m immediate`) when dropped.

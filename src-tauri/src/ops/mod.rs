@@ -7,5 +7,6 @@ pub mod cli;
 pub mod clock;
 pub mod logging;
 pub mod rendering;
+pub mod startup;
 pub mod status_file;
 pub mod web_process;

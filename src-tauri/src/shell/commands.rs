@@ -23,6 +23,8 @@ use crate::receipt::Lang;
 
 #[tauri::command]
 pub fn kiosk_info(state: State<'_, AppState>) -> KioskInfo {
+    // The page's first call: its modules are loaded and it is about to draw the welcome screen.
+    crate::ops::startup::mark("page");
     KioskInfo::of(&state.config, state.receipts.print_mode())
 }
 

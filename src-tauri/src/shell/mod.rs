@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::ops::cli::data_dir_for;
 use crate::ops::logging;
 use crate::ops::rendering;
+use crate::ops::startup;
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::updater;
 pub use state::AppState;
@@ -81,6 +82,7 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
             "kiosk starting"
         );
         rendering::log(config.rendering, &rendering);
+        startup::mark("setup");
 
         // Never an exit and never a prompt when the keyring is locked or away: the window opens
         // on « indisponible » and `heal` prepares the rest once the keyring is back.
@@ -92,6 +94,7 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
         let gate = state.gate.clone();
         let availability = state.availability.current();
         let prepared = state.outbox().is_some();
+        startup::mark("state");
         // State first: the page may call a command as soon as the window exists.
         serve(app, state);
         heal::publish(app.handle(), Some(availability));
@@ -99,6 +102,7 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
             tauri::async_runtime::spawn(heal::keep_preparing(app.handle().clone()));
         }
         window::open_main_window(app, &config, &data_dir.join("webview"))?;
+        startup::mark("window");
         // An enrolment is in progress while a session exists: no update installs then.
         let handle = app.handle().clone();
         let is_busy = move || handle.state::<AppState>().desk.is_busy();
