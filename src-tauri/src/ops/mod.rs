@@ -6,6 +6,7 @@ pub mod availability;
 pub mod cli;
 pub mod clock;
 pub mod logging;
+pub mod outbox_cli;
 pub mod rendering;
 pub mod status_file;
 pub mod web_process;
