@@ -128,6 +128,9 @@ async fn main() {
             match attempt {
                 Attempt::Delivered { .. } => delivered += 1,
                 Attempt::Retried { code } => panic!("unexpected retry: {code}"),
+                Attempt::NeedsAttention { reference, .. } => {
+                    panic!("unexpected refusal: {reference}")
+                }
                 Attempt::Idle => {}
             }
         }

@@ -19,6 +19,11 @@ const PINS: &[(&str, i64, &str)] = &[
         "814106b3e99c69e00fd644201454784dd4de9c5ba2a746f7775ba1a31074b7daf7cb79ba8920c239e3b57f81afc9830f",
     ),
     (
+        "src-tauri/migrations",
+        2,
+        "2b5a49f186594f655d49a1cc80776b3bd595aff625f03f7140b390c224c84be5ca552da4bd56826e6da374bbbf92e6e9",
+    ),
+    (
         "crates/msa-backend/migrations/sqlite",
         1,
         "712801b6b329fc0ae83f8bee64bdb5356d19b4b664c6caf4a68a232c947ea5f367dfdf87f87b03a0e85141bff40d95b0",

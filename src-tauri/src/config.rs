@@ -353,6 +353,20 @@ impl Config {
                     "a whole number of seconds from 5 to 600",
                 )
             })?;
+        // The confirmation screen's clock runs while « Valider » may still wait for the
+        // backend: a shorter one would end, as « session expirée », a session whose enrolment
+        // is already queued (issue 14).
+        if confirmation_return < submit_wait {
+            return Err(bad(
+                "idle.confirmation_return_seconds",
+                format!(
+                    "is {} but backend.submit_wait_seconds is {}",
+                    confirmation_return.as_secs(),
+                    submit_wait.as_secs()
+                ),
+                "at least backend.submit_wait_seconds, so that a queued enrolment is never shown as an expired session",
+            ));
+        }
 
         let mut endpoints = Vec::new();
         for text in raw.updater.endpoints.unwrap_or_default() {

@@ -27,7 +27,8 @@ pub use ops::cli::{EXIT_BAD_CONFIG, EXIT_UNAVAILABLE};
 use crate::config::Config;
 
 /// Starts the kiosk, or runs one of its maintenance commands: `msa-kiosk provision-token`,
-/// `msa-kiosk status` (see `ops::cli`) and `msa-kiosk apply-update` (the root update service).
+/// `msa-kiosk status` (see `ops::cli`), `msa-kiosk outbox …` (`ops::outbox_cli`) and
+/// `msa-kiosk apply-update` (the root update service).
 pub fn run() {
     ops::startup::begin();
     let args: Vec<String> = std::env::args().collect();
@@ -42,6 +43,7 @@ pub fn run() {
     match args.get(1).map(String::as_str) {
         Some("provision-token") => std::process::exit(ops::cli::provision_token()),
         Some("status") => std::process::exit(ops::cli::print_status(&config)),
+        Some("outbox") => std::process::exit(ops::outbox_cli::run(&config, &args[2..])),
         Some("apply-update") => {
             std::process::exit(updater::apply_update_command(&config.updater, &args[2..]))
         }

@@ -19,6 +19,7 @@ mod a11y;
 mod bench;
 mod enrolment;
 mod footprint;
+mod late_answers;
 mod receipt;
 mod screenshots;
 mod selfheal;

@@ -61,3 +61,16 @@ fn the_environment_variable_finds_the_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_confirmation_shorter_than_the_submit_wait_is_refused_naming_both_keys() {
+    let (code, stderr) = start_with(
+        "[backend]\nsubmit_wait_seconds = 10\n[idle]\nconfirmation_return_seconds = 6\n",
+    );
+    assert_eq!(code, 78, "{stderr}");
+    assert!(
+        stderr.contains("idle.confirmation_return_seconds")
+            && stderr.contains("backend.submit_wait_seconds"),
+        "{stderr}"
+    );
+}

@@ -8,9 +8,12 @@
 //! `cargo test --test integration updater`. The helpers they share with the end-to-end tests
 //! (process guards, free ports, bounded waits, the backend process) are in `msa-test-support`.
 
+mod canned;
 mod config_errors;
 mod delivery;
 mod keyring_store;
+mod misconfigured;
+mod outbox_ops;
 mod updater;
 
 /// The kiosk's items these tests use, named in one place: their paths follow the layout of

@@ -24,6 +24,38 @@ pub enum Token {
     Missing,
 }
 
+/// What the backend's last answers say of it (`status.json` `delivery.backend`), from the
+/// worker's last step with an attempt. Ordered from good to worst news.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BackendState {
+    /// No attempt since the start.
+    Unknown,
+    /// It answered within the contract.
+    Ok,
+    /// `429` / `503`: it asks the kiosk to come back later.
+    Busy,
+    /// Timeout, connection refused or reset.
+    Unreachable,
+    /// `401`: the kiosk's token is refused.
+    TokenRefused,
+    /// An answer outside the contract, a redirect, a TLS failure (docs/contracts.md §3): the
+    /// URL, a proxy or the certificate needs the IT team. Shown at the first such attempt.
+    Misconfigured,
+}
+
+impl BackendState {
+    pub fn code(self) -> &'static str {
+        match self {
+            BackendState::Unknown => "unknown",
+            BackendState::Ok => "ok",
+            BackendState::Busy => "busy",
+            BackendState::Unreachable => "unreachable",
+            BackendState::TokenRefused => "tokenRefused",
+            BackendState::Misconfigured => "misconfigured",
+        }
+    }
+}
+
 /// How soon a change of the queue must show in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pace {
@@ -38,6 +70,7 @@ pub struct StatusReport {
     path: PathBuf,
     backend_url: String,
     token: Token,
+    backend: BackendState,
     /// What was last written, without its time.
     written: Option<Value>,
     /// The outbox's revision last read, and when.
@@ -52,6 +85,7 @@ impl StatusReport {
             path,
             backend_url: backend_url.to_owned(),
             token: Token::Missing,
+            backend: BackendState::Unknown,
             written: None,
             looked: None,
         }
@@ -61,6 +95,14 @@ impl StatusReport {
         if token != self.token {
             self.token = token;
             // Shown at the next look, even if the queue did not change.
+            self.looked = None;
+        }
+    }
+
+    /// What the worker's last step said of the backend: shown at the next look.
+    pub fn set_backend(&mut self, backend: BackendState) {
+        if backend != self.backend {
+            self.backend = backend;
             self.looked = None;
         }
     }
@@ -89,10 +131,15 @@ impl StatusReport {
                 Token::Present => "present",
                 Token::Missing => "missing",
             },
+            "backend": self.backend.code(),
             "waiting": health.waiting,
             "oldestWaitingSince": health.oldest_queued_at.map(rfc3339_ms),
             "lastError": health.last_error,
             "setAside": health.set_aside,
+            // The heartbeat's `needsAttention` (docs/contracts.md §4); `msa-kiosk status`
+            // adds the age in seconds when it prints.
+            "needsAttention": health.needs_attention,
+            "needsAttentionOldestSince": health.oldest_attention_queued_at.map(rfc3339_ms),
             "lastDeliveredAt": health.last_delivered_at.map(rfc3339_ms),
             "delivered": delivered,
         });
@@ -117,6 +164,8 @@ mod tests {
             waiting,
             oldest_queued_at: (waiting > 0).then_some(1_764_180_000_000),
             set_aside: 0,
+            needs_attention: 0,
+            oldest_attention_queued_at: None,
             last_error: None,
             last_delivered_at: None,
             delivered: vec![("postal".into(), 2)],
@@ -168,5 +217,12 @@ mod tests {
         report.record(1, &health(0));
         assert_eq!(read(&path)["delivery"]["backendToken"], "present");
         assert_eq!(read(&path)["delivery"]["waiting"], 0);
+        assert_eq!(read(&path)["delivery"]["backend"], "unknown");
+        assert_eq!(read(&path)["delivery"]["needsAttention"], 0);
+        // The backend's state shows at once, the queue unchanged.
+        report.set_backend(BackendState::Misconfigured);
+        assert!(report.wants_look(1, Pace::Draining));
+        report.record(1, &health(0));
+        assert_eq!(read(&path)["delivery"]["backend"], "misconfigured");
     }
 }

@@ -6,13 +6,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use enrol_core::wire::EnrolmentAnswer;
+use enrol_core::wire::{AnswerBody, EnrolmentAnswer};
 use rand::Rng;
 use tokio::sync::{broadcast, Notify};
 
-use super::client::{BackendClient, Transient};
+use super::client::{is_misconfigured, BackendClient, Transient};
 use super::outbox::{Outbox, OutboxError};
-use super::status::{Pace, StatusReport, Token};
+use super::status::{BackendState, Pace, StatusReport, Token};
 use crate::ops::clock::now_ms;
 
 /// First retry after about this long; doubled at each failure.
@@ -27,6 +27,12 @@ const IDLE_POLL: Duration = Duration::from_secs(30);
 pub enum Attempt {
     /// The backend answered for good; the entry is gone from the outbox.
     Delivered {
+        reference: String,
+        answer: EnrolmentAnswer,
+    },
+    /// A permanent refusal the backend took no follow-up for (docs/contracts.md §3): the entry
+    /// stays in the outbox, encrypted, « needs attention », until an operator acts.
+    NeedsAttention {
         reference: String,
         answer: EnrolmentAnswer,
     },
@@ -74,14 +80,25 @@ pub async fn deliver_batch(
     let due = outbox.due(now_ms, limit).await?;
     let results = futures_util::future::join_all(
         due.iter()
-            .map(|pending| client.send(pending.idempotency_key, &pending.request)),
+            .map(|pending| client.send_body(pending.idempotency_key, &pending.request)),
     )
     .await;
     let mut done = Vec::new();
+    let mut held = Vec::new();
     let mut attempts = Vec::with_capacity(due.len());
     for (pending, result) in due.iter().zip(results) {
         match result {
-            Ok(answer) => {
+            Ok(body) if !body.backend_owns_it() => {
+                // A final refusal nobody at the backend took charge of: never deleted.
+                let reason = attention_reason(&body);
+                tracing::warn!(reference = %pending.reference, reason = %reason, "refused without a follow-up at the backend: kept, needs attention");
+                held.push((pending, reason));
+                attempts.push(Attempt::NeedsAttention {
+                    reference: pending.reference.clone(),
+                    answer: body.answer,
+                });
+            }
+            Ok(AnswerBody { answer, .. }) => {
                 let outcome = answer.outcome();
                 done.push((pending, outcome));
                 tracing::info!(reference = %pending.reference, outcome, attempts = pending.attempts + 1, "enrolment delivered");
@@ -103,7 +120,55 @@ pub async fn deliver_batch(
     if !done.is_empty() {
         outbox.complete_many(&done, now_ms).await?;
     }
+    if !held.is_empty() {
+        outbox.hold_for_attention(&held, now_ms).await?;
+    }
     Ok(attempts)
+}
+
+/// What `msa-kiosk outbox list` shows of a refusal: its outcome and, for `invalid`, the error
+/// codes (`invalid(nir.checksum,email.format)`), never a value. Codes come from the backend:
+/// one that is not shaped like a code (letters and dots, at most 40 characters; a backend might
+/// echo a value there) shows as `unknown`; at most 120 characters in all.
+fn attention_reason(body: &AnswerBody) -> String {
+    let mut reason = body.answer.outcome().to_owned();
+    if let EnrolmentAnswer::Invalid { errors } = &body.answer {
+        let codes: Vec<&str> = errors
+            .iter()
+            .map(|e| {
+                let shaped = !e.code.is_empty()
+                    && e.code.len() <= 40
+                    && e.code.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+                if shaped {
+                    e.code.as_str()
+                } else {
+                    "unknown"
+                }
+            })
+            .collect();
+        reason = format!("{reason}({})", codes.join(","));
+    }
+    reason.chars().take(120).collect()
+}
+
+/// What the backend's answers to one step say of it, for `status.json`'s `backend`: the
+/// worst news first (a misconfiguration hides nothing behind it: nothing gets through).
+fn backend_state(attempts: &[Attempt]) -> Option<BackendState> {
+    let mut state = None;
+    for attempt in attempts {
+        let this = match attempt {
+            Attempt::Retried { code } if is_misconfigured(code) => BackendState::Misconfigured,
+            Attempt::Retried { code } if code == "http-401" => BackendState::TokenRefused,
+            Attempt::Retried { code } if code == "http-429" || code == "http-503" => {
+                BackendState::Busy
+            }
+            Attempt::Retried { .. } => BackendState::Unreachable,
+            Attempt::Delivered { .. } | Attempt::NeedsAttention { .. } => BackendState::Ok,
+            Attempt::Idle => continue,
+        };
+        state = Some(state.map_or(this, |s: BackendState| s.max(this)));
+    }
+    state
 }
 
 /// The handle the rest of the app uses: wake the worker, hear its final answers.
@@ -173,9 +238,15 @@ impl DeliveryHandle {
         loop {
             match deliver_batch(&outbox, &client, now_ms(), BATCH).await {
                 Ok(attempts) if !attempts.is_empty() => {
+                    if let Some(backend) = backend_state(&attempts) {
+                        status.set_backend(backend);
+                    }
                     report(&mut status, &outbox, Pace::Draining).await;
                     for attempt in attempts {
-                        if let Attempt::Delivered { reference, answer } = attempt {
+                        // The screen, if the person is still there, shows a refusal either way.
+                        if let Attempt::Delivered { reference, answer }
+                        | Attempt::NeedsAttention { reference, answer } = attempt
+                        {
                             let _ = self.answers.send((reference, answer));
                         }
                     }
@@ -237,5 +308,41 @@ mod tests {
             backoff(0, Some(Duration::from_secs(60)), 0.5),
             Duration::from_secs(60)
         );
+    }
+
+    #[test]
+    fn the_worst_news_of_a_step_is_the_backend_state() {
+        let retried = |code: &str| Attempt::Retried { code: code.into() };
+        let delivered = Attempt::Delivered {
+            reference: "R".into(),
+            answer: EnrolmentAnswer::Postal {
+                reference: "R".into(),
+            },
+        };
+        assert_eq!(backend_state(&[]), None);
+        assert_eq!(backend_state(&[delivered]), Some(BackendState::Ok));
+        assert_eq!(
+            backend_state(&[retried("unreachable"), retried("misconfigured-http-404")]),
+            Some(BackendState::Misconfigured)
+        );
+        assert_eq!(
+            backend_state(&[retried("http-503"), retried("timeout")]),
+            Some(BackendState::Unreachable)
+        );
+        assert_eq!(
+            backend_state(&[retried("http-429")]),
+            Some(BackendState::Busy)
+        );
+    }
+
+    #[test]
+    fn an_attention_reason_carries_codes_never_values() {
+        let body: AnswerBody = serde_json::from_value(serde_json::json!({
+            "outcome": "invalid",
+            "errors": [{"code": "nir.checksum", "field": "nir", "key": "k"},
+                       {"code": "jean@x.fr <b>", "field": null, "key": "k"}]
+        }))
+        .unwrap();
+        assert_eq!(attention_reason(&body), "invalid(nir.checksum,unknown)");
     }
 }

@@ -22,6 +22,10 @@ pub enum Reason {
     KeyringUnreachable,
     /// The Secret Service answered with another refusal.
     KeyringRefused,
+    /// The keyring lost the outbox key while queued enrolments need it: no new key is minted
+    /// over them, and no new enrolment is taken (it could only be queued beside rows nobody
+    /// can read) until `msa-kiosk outbox restore-key` (docs/contracts.md §3).
+    OutboxKeyMissing,
     /// The outbox's database could not be opened.
     OutboxUnavailable,
     /// The backend client could not be built (its HTTP stack refused to start).
@@ -37,6 +41,7 @@ impl Reason {
             Reason::KeyringLocked => "keyring.locked",
             Reason::KeyringUnreachable => "keyring.unreachable",
             Reason::KeyringRefused => "keyring.refused",
+            Reason::OutboxKeyMissing => "outbox.keyMissing",
             Reason::OutboxUnavailable => "outbox.unavailable",
             Reason::DeliveryUnavailable => "delivery.unavailable",
             Reason::WebProcessCrashLoop => "webProcess.crashLoop",

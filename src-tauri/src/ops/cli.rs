@@ -1,6 +1,7 @@
 //! The kiosk's maintenance commands for the agency's IT team, and where its data lives:
 //! `msa-kiosk provision-token` (the backend token, read on standard input, into the keyring)
-//! and `msa-kiosk status` (`<data_dir>/status.json`, readable without the keyring).
+//! and `msa-kiosk status` (`<data_dir>/status.json`, readable without the keyring). The outbox's
+//! commands are in `ops::outbox_cli`.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -48,8 +49,29 @@ pub fn print_status(config: &Config) -> i32 {
     };
     let status =
         std::fs::read_to_string(data_dir.join("status.json")).unwrap_or_else(|_| "{}".into());
-    println!("{status}");
+    println!("{}", with_ages(&status, time::OffsetDateTime::now_utc()));
     0
+}
+
+/// `status.json` as printed: with `delivery.needsAttentionOldestSeconds`, the age now of the
+/// oldest enrolment that needs an operator (the file keeps its time, written only on change).
+/// A file that is not a JSON object is printed as it is.
+fn with_ages(status: &str, now: time::OffsetDateTime) -> String {
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(status) else {
+        return status.to_owned();
+    };
+    let Some(delivery) = value.get_mut("delivery").and_then(|d| d.as_object_mut()) else {
+        return status.to_owned();
+    };
+    let age = delivery
+        .get("needsAttentionOldestSince")
+        .and_then(|v| v.as_str())
+        .and_then(|at| {
+            time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .map(|at| (now - at).whole_seconds().max(0));
+    delivery.insert("needsAttentionOldestSeconds".into(), serde_json::json!(age));
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| status.to_owned())
 }
 
 /// The data folder: the configuration's `data_dir`, `$MSA_KIOSK_DATA_DIR`, the OS's app data folder
@@ -69,4 +91,24 @@ pub fn data_dir_for(config: &Config, os_default: Option<PathBuf>) -> Option<Path
                 })?;
             Some(base.join("fr.msa.kiosk.enrolment"))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_oldest_attention_age_is_computed_when_printed() {
+        let now = time::macros::datetime!(2026-11-29 12:00:00 UTC);
+        let printed =
+            |s: &str| serde_json::from_str::<serde_json::Value>(&with_ages(s, now)).unwrap();
+        let shown = printed(
+            r#"{"delivery":{"needsAttention":1,"needsAttentionOldestSince":"2026-11-29T11:00:00Z"}}"#,
+        );
+        assert_eq!(shown["delivery"]["needsAttentionOldestSeconds"], 3600);
+        let none = printed(r#"{"delivery":{"needsAttention":0,"needsAttentionOldestSince":null}}"#);
+        assert!(none["delivery"]["needsAttentionOldestSeconds"].is_null());
+        assert_eq!(with_ages("{}", now), "{}");
+        assert_eq!(with_ages("not json", now), "not json");
+    }
 }

@@ -6,6 +6,7 @@ pub mod availability;
 pub mod cli;
 pub mod clock;
 pub mod logging;
+pub mod outbox_cli;
 pub mod rendering;
 pub mod startup;
 pub mod status_file;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::delivery::client::BackendClient;
-use crate::delivery::outbox::{Outbox, OutboxError, OutboxKey};
+use crate::delivery::outbox::{Outbox, OutboxError};
 use crate::delivery::status::StatusReport;
 use crate::delivery::worker::DeliveryHandle;
 use crate::enrolment::cgu::Cgu;
@@ -159,13 +159,14 @@ impl AppState {
             .as_deref()
             .ok_or((Reason::OutboxUnavailable, "no data folder".to_owned()))?;
         secrets::sweep_session_entries(store).map_err(|e| keyring(&e))?;
-        let key = OutboxKey::load_or_create(store).map_err(|e| match &e {
-            OutboxError::Key(store_error) => keyring(store_error),
-            other => (Reason::OutboxUnavailable, other.to_string()),
-        })?;
-        let outbox = Outbox::open(&data_dir.join("outbox.db"), &key)
+        // Never a new key over rows sealed under a lost one (issue 14).
+        let outbox = Outbox::open_with_keyring(&data_dir.join("outbox.db"), store)
             .await
-            .map_err(|e| (Reason::OutboxUnavailable, e.to_string()))?;
+            .map_err(|e| match &e {
+                OutboxError::Key(store_error) => keyring(store_error),
+                OutboxError::KeyMissing { .. } => (Reason::OutboxKeyMissing, e.to_string()),
+                other => (Reason::OutboxUnavailable, other.to_string()),
+            })?;
         let pending = outbox
             .pending_count()
             .await
