@@ -1,6 +1,7 @@
 //! What the agency's IT team sees of a running kiosk, and the clocks everything reads:
 //! `status.json` (each part owns one key), the logs, the maintenance commands; and how the kiosk
-//! keeps itself up: its availability, the webview's rendering mode, the web process's crashes.
+//! keeps itself up: its availability, the webview's rendering mode, the web process's crashes,
+//! what it tells systemd (`systemd`).
 
 pub mod availability;
 pub mod cli;
@@ -8,4 +9,5 @@ pub mod clock;
 pub mod logging;
 pub mod rendering;
 pub mod status_file;
+pub mod systemd;
 pub mod web_process;

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::ops::cli::data_dir_for;
 use crate::ops::logging;
 use crate::ops::rendering;
+use crate::ops::systemd;
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::updater;
 pub use state::AppState;
@@ -66,7 +67,13 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
     let mut context = tauri::generate_context!("tauri.conf.json");
     // The feed and key of the agency's file, written into the plugin's configuration.
     let feed = updater::prepare(&mut context, &config.updater);
-    let builder = tauri::Builder::default().plugin(tauri_plugin_updater::Builder::new().build());
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                systemd::notify_ready();
+            }
+        });
     let result = build_app(builder, move |app| {
         let data_dir = data_dir_for(&config, app.path().app_data_dir().ok())
             .ok_or("no data folder: set data_dir in the configuration file")?;
@@ -99,6 +106,9 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
             tauri::async_runtime::spawn(heal::keep_preparing(app.handle().clone()));
         }
         window::open_main_window(app, &config, &data_dir.join("webview"))?;
+        // WATCHDOG=1 is sent from the GTK main loop itself: a hung loop sends nothing.
+        let main_loop = app.handle().clone();
+        systemd::start_heartbeat(move |job| main_loop.run_on_main_thread(job).is_ok());
         // An enrolment is in progress while a session exists: no update installs then.
         let handle = app.handle().clone();
         let is_busy = move || handle.state::<AppState>().desk.is_busy();
