@@ -17,7 +17,9 @@ use std::sync::Arc;
 use tauri::{App, Builder, Manager, Runtime};
 
 use crate::config::Config;
+use crate::ops::availability::Reason;
 use crate::ops::cli::data_dir_for;
+use crate::ops::installed;
 use crate::ops::logging;
 use crate::ops::rendering;
 use crate::ops::systemd;
@@ -96,6 +98,14 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
         std::thread::spawn(enrol_core::phone::load_metadata);
         let store: Arc<dyn SecretStore> = Arc::new(KeyringStore);
         let state = tauri::async_runtime::block_on(AppState::open(&config, &data_dir, store));
+        if let installed::Readiness::NotConfigured { keys } =
+            installed::readiness(installed::Build::current(), &config)
+        {
+            // « Borne non configurée »: names of keys only, never their values.
+            tracing::warn!(?keys, "installed kiosk not configured: no enrolment taken");
+            systemd::notify_status(&format!("not configured: {}", keys.join(", ")));
+            state.availability.hold(Reason::NotConfigured);
+        }
         let gate = state.gate.clone();
         let availability = state.availability.current();
         let prepared = state.outbox().is_some();
