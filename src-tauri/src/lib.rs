@@ -32,8 +32,12 @@ use crate::config::Config;
 pub fn run() {
     ops::startup::begin();
     let args: Vec<String> = std::env::args().collect();
-    let config = match Config::locate_and_load(args.clone(), std::env::var(config::CONFIG_ENV).ok())
-    {
+    // An installed kiosk reads /etc/msa-kiosk/config.toml when nothing else is named.
+    let named = std::env::var(config::CONFIG_ENV).ok().or_else(|| {
+        ops::installed::default_config_file(ops::installed::Build::current(), |p| p.exists())
+            .map(|p| p.display().to_string())
+    });
+    let config = match Config::locate_and_load(args.clone(), named) {
         Ok(config) => config,
         Err(error) => {
             eprintln!("msa-kiosk: {error}");

@@ -17,6 +17,7 @@ mod steps;
 
 mod a11y;
 mod bench;
+mod deploy_screen;
 mod enrolment;
 mod footprint;
 mod late_answers;

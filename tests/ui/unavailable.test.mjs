@@ -55,3 +55,23 @@ test('unavailable under an enrolment: the page is wiped, and the welcome screen 
   await assertClean(page, problems);
   await context.close();
 });
+
+test('« Borne non configurée »: its own calm words, the front desk for the person, no code on screen', async () => {
+  const notConfigured = { state: 'unavailable', reason: 'system.notConfigured' };
+  const { context, page, problems } = await openApp(browser, server.url, { config: { mode: 'kiosk', availability: notConfigured } });
+  await waitForStep(page, 'Borne non configurée');
+  const main = page.locator('#step-root');
+  const text = await main.textContent();
+  assert.match(text, /Adressez-vous à l'accueil/, 'where the person goes');
+  assert.match(text, /service informatique/, 'what the adviser does');
+  assert.doesNotMatch(text, /notConfigured|config\.toml|\/etc\//, 'nothing technical');
+  assert.doesNotMatch(text, /toute seule/, 'never promises to come back by itself');
+  assert.equal(await main.getByRole('button').count(), 0, 'no button in the screen itself');
+  await assertAxe(page, 'not configured (fr)');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Kiosk not set up' }).waitFor();
+  await assertAxe(page, 'not configured (en)');
+  assert.deepEqual(await calls(page, 'start_session'), [], 'no session was started');
+  await assertClean(page, problems);
+  await context.close();
+});

@@ -51,6 +51,10 @@ export default Object.freeze({
   "unavailable.help": "An adviser at the front desk can help you, or you can come back a little later.",
   "unavailable.reference": "For the adviser: code %{code}",
   "unavailable.back": "The kiosk is available again.",
+  "notConfigured.title": "Kiosk not set up",
+  "notConfigured.body": "This kiosk is not ready yet: you cannot sign up here for now.",
+  "notConfigured.help": "Please go to the front desk: an adviser can do your sign-up with you.",
+  "notConfigured.staff": "For the adviser: this kiosk is waiting to be set up by the IT team.",
   "nir.title": "Your social security number",
   "nir.label": "Social security number",
   "nir.hint.where": "It is written on your Carte Vitale.",
@@ -281,5 +285,6 @@ export default Object.freeze({
   "error.session.expired": "Time is up. Your answers have been deleted. Start again from the beginning.",
   "error.session.outOfOrder": "A step is missing. Go back with “Back”.",
   "error.system.unavailable": "The service is not answering right now. Try again in a moment, or ask an adviser.",
-  "error.system.internal": "A technical problem happened. Try again, or ask an adviser."
+  "error.system.internal": "A technical problem happened. Try again, or ask an adviser.",
+  "error.system.notConfigured": "This kiosk is not ready yet. Please go to the front desk."
 });

@@ -51,6 +51,10 @@ export default Object.freeze({
   "unavailable.help": "Un conseiller de l'accueil peut vous aider, ou vous pourrez revenir un peu plus tard.",
   "unavailable.reference": "Pour le conseiller : code %{code}",
   "unavailable.back": "La borne est de nouveau disponible.",
+  "notConfigured.title": "Borne non configurée",
+  "notConfigured.body": "Cette borne n'est pas encore prête : vous ne pouvez pas vous inscrire ici pour le moment.",
+  "notConfigured.help": "Adressez-vous à l'accueil : un conseiller peut faire votre inscription avec vous.",
+  "notConfigured.staff": "Pour le conseiller : cette borne attend d'être configurée par le service informatique.",
   "nir.title": "Votre numéro de sécurité sociale",
   "nir.label": "Numéro de sécurité sociale",
   "nir.hint.where": "Il est écrit sur votre carte Vitale.",
@@ -281,5 +285,6 @@ export default Object.freeze({
   "error.session.expired": "Le temps est dépassé. Vos réponses ont été effacées. Recommencez depuis le début.",
   "error.session.outOfOrder": "Une étape manque. Revenez en arrière avec « Retour ».",
   "error.system.unavailable": "Le service ne répond pas pour le moment. Réessayez dans un instant, ou demandez à un conseiller.",
-  "error.system.internal": "Un problème technique est arrivé. Réessayez, ou demandez à un conseiller."
+  "error.system.internal": "Un problème technique est arrivé. Réessayez, ou demandez à un conseiller.",
+  "error.system.notConfigured": "Cette borne n'est pas encore prête. Adressez-vous à l'accueil."
 });

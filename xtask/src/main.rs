@@ -319,6 +319,9 @@ fn run(args: &[String]) -> Result<(), String> {
         )
         .env("DISPLAY", &display)
         .env("MSA_KIOSK_DATA_DIR", data.join("kiosk"))
+        // The development defaults (kiosk-dev, the loopback backend), even for an installed
+        // binary: src-tauri/src/ops/installed.rs.
+        .env("MSA_KIOSK_DEV", "1")
         .env("MSA_PROVISION_TOKEN", DEV_KIOSK_TOKEN)
         .env("MSA_KEYRING_DIR", data.join("keyring"));
     if args.iter().any(|a| a == "--tablet") {

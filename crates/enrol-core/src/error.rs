@@ -63,6 +63,8 @@ pub mod code {
     pub const SESSION_OUT_OF_ORDER: &str = "session.outOfOrder";
     pub const SYSTEM_UNAVAILABLE: &str = "system.unavailable";
     pub const SYSTEM_INTERNAL: &str = "system.internal";
+    /// An installed kiosk without its agency's configuration (« Borne non configurée »).
+    pub const SYSTEM_NOT_CONFIGURED: &str = "system.notConfigured";
 }
 
 /// Every error code of docs/contracts.md, each once. The UI's i18n files are checked
@@ -109,6 +111,7 @@ pub const ALL_CODES: &[&str] = &[
     code::SESSION_OUT_OF_ORDER,
     code::SYSTEM_UNAVAILABLE,
     code::SYSTEM_INTERNAL,
+    code::SYSTEM_NOT_CONFIGURED,
 ];
 
 /// A refusal: which field (or none, for `session.*` / `system.*`) and a stable code.

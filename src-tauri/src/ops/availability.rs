@@ -16,6 +16,10 @@ use crate::secrets::StoreError;
 /// Why the kiosk is unavailable. Ordered by importance: the first one held is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
+    /// An installed kiosk without its agency's configuration (`ops::installed`): « Borne non
+    /// configurée » until the IT team writes `/etc/msa-kiosk/config.toml` and the session
+    /// restarts. First: nothing else matters while the kiosk does not know its backend.
+    NotConfigured,
     /// The Secret Service's collection is locked; the kiosk never asks to unlock it.
     KeyringLocked,
     /// No Secret Service answers (D-Bus or gnome-keyring down), or it has no collection.
@@ -38,6 +42,7 @@ impl Reason {
     /// The code in `status.json` and in the page (`docs/contracts.md`): stable, never a secret.
     pub fn code(self) -> &'static str {
         match self {
+            Reason::NotConfigured => "system.notConfigured",
             Reason::KeyringLocked => "keyring.locked",
             Reason::KeyringUnreachable => "keyring.unreachable",
             Reason::KeyringRefused => "keyring.refused",
@@ -59,7 +64,7 @@ impl Reason {
 
     /// The causes that preparing the keyring and the outbox clears when it succeeds.
     pub fn is_preparation(self) -> bool {
-        !matches!(self, Reason::WebProcessCrashLoop)
+        !matches!(self, Reason::WebProcessCrashLoop | Reason::NotConfigured)
     }
 }
 
@@ -95,6 +100,11 @@ impl Board {
 
     pub fn is_ready(&self) -> bool {
         self.held().is_empty()
+    }
+
+    /// Whether `reason` is held now (shown or not).
+    pub fn holds(&self, reason: Reason) -> bool {
+        self.held().contains(&reason)
     }
 
     /// Holds `reason`; returns the new state when what the page shows changed.
@@ -150,6 +160,23 @@ mod tests {
             Some(Availability::Ready)
         );
         assert!(board.is_ready());
+    }
+
+    #[test]
+    fn not_configured_comes_first_and_outlives_the_preparation() {
+        let board = Board::default();
+        board.hold(Reason::KeyringLocked);
+        assert_eq!(
+            board.hold(Reason::NotConfigured),
+            Some(Availability::Unavailable {
+                reason: "system.notConfigured"
+            })
+        );
+        // The keyring came back: the kiosk is still not configured.
+        assert_eq!(board.release(Reason::is_preparation), None);
+        assert!(board.holds(Reason::NotConfigured));
+        assert!(!board.holds(Reason::KeyringLocked));
+        assert!(!board.is_ready());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::window;
 use crate::enrolment::answers::{general, Next, NirAccepted, StepValues};
 use crate::enrolment::session::Step;
 use crate::enrolment::submit::{self, Confirmation, TermsAnswer};
-use crate::ops::availability::Availability;
+use crate::ops::availability::{Availability, Reason};
 use crate::ops::clock::today;
 use crate::receipt::Lang;
 
@@ -37,6 +37,10 @@ pub fn kiosk_availability(state: State<'_, AppState>) -> Availability {
 
 #[tauri::command]
 pub async fn start_session(state: State<'_, AppState>) -> Answer<Started> {
+    // « Borne non configurée »: its own code, so that the page never offers to wait.
+    if state.availability.holds(Reason::NotConfigured) {
+        return Err(general(code::SYSTEM_NOT_CONFIGURED).into());
+    }
     // The gate and the availability are read under the session lock: see updater::InstallGate.
     let step = state.desk.start(|| state.may_start())?;
     state.receipts.forget();

@@ -440,6 +440,28 @@ fn no_session_starts_while_an_update_installs() {
 }
 
 #[test]
+fn an_installed_kiosk_not_configured_refuses_every_session_with_its_own_code() {
+    let kiosk = Kiosk::with(|state| {
+        state
+            .availability
+            .hold(crate::ops::availability::Reason::NotConfigured);
+    });
+    assert_eq!(
+        kiosk.refused("start_session", json!({})),
+        [code::SYSTEM_NOT_CONFIGURED]
+    );
+    assert_eq!(
+        kiosk.ok("kiosk_availability", json!({})),
+        json!({"state": "unavailable", "reason": "system.notConfigured"})
+    );
+    assert_eq!(
+        kiosk.refused("report_activity", json!({})),
+        [code::SESSION_EXPIRED],
+        "no session was started"
+    );
+}
+
+#[test]
 fn abandonner_wipes_the_keyring() {
     let kiosk = Kiosk::new();
     kiosk.to_review();

@@ -17,10 +17,13 @@ use std::sync::Arc;
 use tauri::{App, Builder, Manager, Runtime};
 
 use crate::config::Config;
+use crate::ops::availability::Reason;
 use crate::ops::cli::data_dir_for;
+use crate::ops::installed;
 use crate::ops::logging;
 use crate::ops::rendering;
 use crate::ops::startup;
+use crate::ops::systemd;
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::updater;
 pub use state::AppState;
@@ -67,7 +70,13 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
     let mut context = tauri::generate_context!("tauri.conf.json");
     // The feed and key of the agency's file, written into the plugin's configuration.
     let feed = updater::prepare(&mut context, &config.updater);
-    let builder = tauri::Builder::default().plugin(tauri_plugin_updater::Builder::new().build());
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                systemd::notify_ready();
+            }
+        });
     let result = build_app(builder, move |app| {
         let data_dir = data_dir_for(&config, app.path().app_data_dir().ok())
             .ok_or("no data folder: set data_dir in the configuration file")?;
@@ -91,6 +100,14 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
         std::thread::spawn(enrol_core::phone::load_metadata);
         let store: Arc<dyn SecretStore> = Arc::new(KeyringStore);
         let state = tauri::async_runtime::block_on(AppState::open(&config, &data_dir, store));
+        if let installed::Readiness::NotConfigured { keys } =
+            installed::readiness(installed::Build::current(), &config)
+        {
+            // « Borne non configurée »: names of keys only, never their values.
+            tracing::warn!(?keys, "installed kiosk not configured: no enrolment taken");
+            systemd::notify_status(&format!("not configured: {}", keys.join(", ")));
+            state.availability.hold(Reason::NotConfigured);
+        }
         let gate = state.gate.clone();
         let availability = state.availability.current();
         let prepared = state.outbox().is_some();
@@ -103,6 +120,9 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
         }
         window::open_main_window(app, &config, &data_dir.join("webview"))?;
         startup::mark("window");
+        // WATCHDOG=1 is sent from the GTK main loop itself: a hung loop sends nothing.
+        let main_loop = app.handle().clone();
+        systemd::start_heartbeat(move |job| main_loop.run_on_main_thread(job).is_ok());
         // An enrolment is in progress while a session exists: no update installs then.
         let handle = app.handle().clone();
         let is_busy = move || handle.state::<AppState>().desk.is_busy();

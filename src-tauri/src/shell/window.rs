@@ -40,7 +40,10 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
         .decorations(!fullscreen)
         .always_on_top(kiosk)
         .skip_taskbar(kiosk)
-        .resizable(!fullscreen)
+        // Resizable even in full screen: GTK keeps a non-resizable window at its default size
+        // whatever the screen, so under cage on a 1366×768 screen the wizard's bottom would be
+        // cut off (tests/deploy.rs). Nobody can resize a full-screen window anyway.
+        .resizable(true)
         .maximizable(!fullscreen)
         .minimizable(!kiosk)
         .closable(!kiosk)

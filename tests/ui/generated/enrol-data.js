@@ -1739,7 +1739,8 @@ export default Object.freeze({
     "session.expired",
     "session.outOfOrder",
     "system.unavailable",
-    "system.internal"
+    "system.internal",
+    "system.notConfigured"
   ],
   "today": "2025-06-15"
 });

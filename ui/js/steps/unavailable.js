@@ -7,12 +7,20 @@
 import { h, tx } from '../dom.js';
 
 /**
- * Texts per reason code. A cause that needs its own words (say, a kiosk not
- * configured yet) adds its keys here; every other cause gets the general text.
- * @type {Record<string, {title: string, body: string}>}
+ * Texts per reason code. A cause that needs its own words adds its keys here;
+ * every other cause gets the general text. `staff` replaces the code for the
+ * adviser where the code would tell them nothing useful.
+ * @type {Record<string, {title: string, body: string, help: string, staff?: string}>}
  */
-const TEXTS = {};
-const GENERAL = { title: 'unavailable.title', body: 'unavailable.body' };
+const TEXTS = {
+  // « Borne non configurée » (issue 13): an installed kiosk without its
+  // agency's configuration. It will not come back by itself: the person goes
+  // to the front desk, the adviser calls IT. Nothing technical on screen.
+  'system.notConfigured': {
+    title: 'notConfigured.title', body: 'notConfigured.body', help: 'notConfigured.help', staff: 'notConfigured.staff',
+  },
+};
+const GENERAL = { title: 'unavailable.title', body: 'unavailable.body', help: 'unavailable.help' };
 
 /** @param {string|null|undefined} reason */
 function textsFor(reason) {
@@ -35,8 +43,9 @@ export default {
       nodes: [
         h('div', { class: 'unavailable' },
           tx(texts.body, undefined, 'p', { class: 'lead' }),
-          tx('unavailable.help', undefined, 'p'),
-          reason ? tx('unavailable.reference', { code: reason }, 'p', { class: 'hint' }) : null),
+          tx(texts.help, undefined, 'p'),
+          texts.staff ? tx(texts.staff, undefined, 'p', { class: 'hint' })
+            : reason ? tx('unavailable.reference', { code: reason }, 'p', { class: 'hint' }) : null),
       ],
     };
   },
