@@ -159,8 +159,9 @@
       const found = answer('identity', typed);
       if (found.errors) throw found;
       if (!a.keepEmailAsTyped && found.ok.suggestion) return { next: 'identity', emailSuggestion: found.ok.suggestion };
-      // The review shows the phone as typed (the kiosk shows its national form).
-      session.answers.identity = Object.assign({}, found.ok, { phone: found.ok.phone === null ? null : text(a.phone).trim() });
+      // The review shows the phone in its national form, as the kiosk does (enrol-core's
+      // MobilePhone::national: « 0693 45 67 89 », never « +262… »).
+      session.answers.identity = Object.assign({}, found.ok, { phone: found.ok.phone === null ? null : found.ok.phoneNational });
       session.values.identity = {
         lastName: a.lastName, firstName: a.firstName, birthDay: a.birthDay, birthMonth: a.birthMonth,
         birthYear: a.birthYear, email: a.email, phone: a.phone, keepEmailAsTyped: Boolean(a.keepEmailAsTyped),

@@ -150,6 +150,30 @@ test('names in Romanian, Polish, German, Danish, Portuguese, Spanish and e-mails
   await context.close();
 });
 
+test('capitals in an e-mail: « Majuscule » on the e-mail page, kept as typed before the @', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { config: KIOSK, hasTouch: true });
+  await toIdentity(page);
+  await page.getByLabel('Nom', { exact: true }).fill('Dupont');
+  await page.getByLabel('Prénom', { exact: true }).fill('Jeanne');
+  const birth = page.getByRole('group', { name: 'Date de naissance' });
+  for (const [label, value] of [['Jour', '3'], ['Mois', '5'], ['Année', '1969']]) await birth.getByLabel(label).fill(value);
+  const email = page.getByLabel('Adresse e-mail');
+  await email.click();
+  await osk(page).waitFor();
+  const shift = osk(page).getByRole('button', { name: 'Majuscule', exact: true });
+  assert.equal(await shift.count(), 1, 'a « Majuscule » key on the e-mail page');
+  assert.equal(await shift.getAttribute('aria-pressed'), 'false');
+  await tap(page, 'Jeanne.DUPONT@exemple.fr', email);
+  assert.equal(await email.inputValue(), 'Jeanne.DUPONT@exemple.fr');
+  assert.equal(await shift.getAttribute('aria-pressed'), 'false', 'one capital per press, as on the letter page');
+  await assertAxe(page, 'e-mail page with Majuscule');
+  await next(page);
+  await waitForStep(page, 'Une information pour vous reconnaître');
+  assert.equal((await calls(page, 'submit_identity')).at(-1).args.email, 'Jeanne.DUPONT@exemple.fr');
+  await assertClean(page, problems);
+  await context.close();
+});
+
 test('the e-mail layout reaches every character enrol-core accepts in an address; the letter layout every letter of the workers\' alphabets', async () => {
   const { context, page, problems } = await openApp(browser, server.url, { config: KIOSK, hasTouch: true });
   await toIdentity(page);
@@ -164,8 +188,7 @@ test('the e-mail layout reaches every character enrol-core accepts in an address
   assert.equal(await symbols.getAttribute('aria-pressed'), 'true', 'the page key says the symbols are shown');
   assert.ok(await isFocused(email), 'turning the page keeps the focus in the field');
   for (const ch of await shownCharacters(page)) emailKeys.add(ch);
-  // Letters without capitals: enrol-core lower-cases the domain, and no mail system of the
-  // kiosk's users tells a local part's capitals apart.
+  // Small letters stand for both cases: capitals are a « Majuscule » away (test above).
   const unreachable = [...ENROL_DATA.emailCharacters].filter((ch) => !emailKeys.has(ch.toLowerCase()));
   assert.deepEqual(unreachable, [], 'characters of an address with no key');
   for (const box of await osk(page).getByRole('button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]))) {

@@ -102,6 +102,8 @@ fn render() -> String {
                 "maskedEmail": id.email.masked(),
                 "suggestion": id.email.suggestion(),
                 "phone": id.phone.as_ref().map(|p| p.e164()),
+                // What the kiosk shows back (step 3, review): the national form (issue 12).
+                "phoneNational": id.phone.as_ref().map(|p| p.national()),
             }}),
             Err(list) => errors(&list),
         };

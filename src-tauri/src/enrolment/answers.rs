@@ -124,19 +124,11 @@ impl std::fmt::Debug for StepValues {
     }
 }
 
-/// A French mobile as people write it (`06 12 34 56 78`), from its E.164 form.
+/// A mobile as people in France write it, in the national form of its region
+/// (`06 12 34 56 78`, `0693 45 67 89` for La Réunion, `0690 12 34 56` for Guadeloupe), never
+/// its E.164 form: `+262…` is not a number the person recognises as theirs (issue 12).
 pub(crate) fn national_display(phone: &enrol_core::MobilePhone) -> String {
-    let e164 = phone.e164();
-    let national = match e164.strip_prefix("+33") {
-        Some(rest) => format!("0{rest}"),
-        None => return e164.to_owned(),
-    };
-    let digits: Vec<char> = national.chars().collect();
-    digits
-        .chunks(2)
-        .map(|pair| pair.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
+    phone.national()
 }
 
 /// The values of the verification step's screen for `item`, chosen as `kind`.

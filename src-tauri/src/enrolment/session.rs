@@ -542,6 +542,32 @@ pub(crate) mod tests {
         assert_eq!(values.values["phone"], "06 12 34 56 78");
     }
 
+    /// Issue 12: an overseas mobile comes back (step 3 and the review) in the national form
+    /// people in La Réunion or Guadeloupe write and recognise, not as `+262…`/`+590…`; typed
+    /// again as shown, it is the same number.
+    #[test]
+    fn an_overseas_phone_comes_back_in_its_national_form() {
+        for (typed, shown, e164) in [
+            ("06 93 45 67 89", "0693 45 67 89", "+262693456789"),
+            ("+590 690 12 34 56", "0690 12 34 56", "+590690123456"),
+            ("+594 694 20 12 34", "0694 20 12 34", "+594694201234"),
+            ("0696 20 12 34", "0696 20 12 34", "+596696201234"),
+        ] {
+            let store = MemoryStore::default();
+            let mut session = Session::start(&store, Instant::now()).unwrap();
+            session.submit_nir(&store, "2841276451089").unwrap();
+            let form = IdentityForm {
+                phone: Some(typed.into()),
+                ..identity_form()
+            };
+            session.submit_identity(&store, &form, true, TODAY).unwrap();
+            let values = session.open_step(&store, Step::Identity, TODAY).unwrap();
+            assert_eq!(values.values["phone"], shown, "{typed}");
+            let again = enrol_core::MobilePhone::parse(shown).unwrap();
+            assert_eq!(again.e164(), e164, "{shown} typed again");
+        }
+    }
+
     #[test]
     fn steps_cannot_be_skipped() {
         let store = MemoryStore::default();

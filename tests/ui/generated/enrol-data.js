@@ -782,6 +782,7 @@ export default Object.freeze({
           "lastName": "D'Aubigné-Lœw",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -793,6 +794,18 @@ export default Object.freeze({
             "key": "error.birthDate.implausible"
           }
         ]
+      },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"Jeanne.DUPONT@exemple.fr\",\"\"]": {
+        "ok": {
+          "birthDate": "1969-05-03",
+          "email": "Jeanne.DUPONT@exemple.fr",
+          "firstName": "Jeanne",
+          "lastName": "Dupont",
+          "maskedEmail": "J•••@e•••.fr",
+          "phone": null,
+          "phoneNational": null,
+          "suggestion": null
+        }
       },
       "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@exemple.fr\",\"\"]": {
         "errors": [
@@ -820,6 +833,19 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
+          "phoneNational": null,
+          "suggestion": null
+        }
+      },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"jeanne.dupont@exemple.fr\",\"+590 690 12 34 56\"]": {
+        "ok": {
+          "birthDate": "1969-05-03",
+          "email": "jeanne.dupont@exemple.fr",
+          "firstName": "Jeanne",
+          "lastName": "Dupont",
+          "maskedEmail": "j•••@e•••.fr",
+          "phone": "+590690123456",
+          "phoneNational": "0690 12 34 56",
           "suggestion": null
         }
       },
@@ -831,6 +857,19 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
+          "phoneNational": "06 12 34 56 78",
+          "suggestion": null
+        }
+      },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"jeanne.dupont@exemple.fr\",\"06 93 45 67 89\"]": {
+        "ok": {
+          "birthDate": "1969-05-03",
+          "email": "jeanne.dupont@exemple.fr",
+          "firstName": "Jeanne",
+          "lastName": "Dupont",
+          "maskedEmail": "j•••@e•••.fr",
+          "phone": "+262693456789",
+          "phoneNational": "0693 45 67 89",
           "suggestion": null
         }
       },
@@ -842,6 +881,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -853,6 +893,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
+          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -873,6 +914,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@g•••.com",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -884,6 +926,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@g•••.com",
           "phone": null,
+          "phoneNational": null,
           "suggestion": "jeanne@gmail.com"
         }
       },
@@ -922,6 +965,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -933,6 +977,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
+          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -944,6 +989,7 @@ export default Object.freeze({
           "lastName": "Dupont-Le Gall",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
+          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -969,6 +1015,7 @@ export default Object.freeze({
           "lastName": "Ștefănescu-Mureșan Łoś Strauß",
           "maskedEmail": "c•••@o•••.fr",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       }

@@ -79,7 +79,9 @@ export const LAYOUTS = {
       digits('1234567890'),
       letters('azertyuiop'),
       letters('qsdfghjklm'),
-      [...letters('wxcvbn'), sym('.', 'osk.dot'), sym('-', 'osk.hyphen'), sym('_', 'osk.underscore'), sym('+', 'osk.plus'), sym("'", 'osk.apostrophe')],
+      // « Majuscule »: the part before the @ is kept as typed (RFC 5321 §2.4 lets a mail system
+      // tell its capitals apart; docs/contracts.md), so a capital on the person's paper can be typed.
+      [SHIFT, ...letters('wxcvbn'), sym('.', 'osk.dot'), sym('-', 'osk.hyphen'), sym('_', 'osk.underscore'), sym('+', 'osk.plus'), sym("'", 'osk.apostrophe')],
       // « .fr » and « .com » are named by what they show (WCAG 2.5.3: a speech user says what they see).
       EMAIL_BOTTOM,
     ],
