@@ -794,6 +794,26 @@ export default Object.freeze({
           }
         ]
       },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"\",\"\",\"noEmail\"]": {
+        "ok": {
+          "birthDate": "1969-05-03",
+          "email": null,
+          "firstName": "Jeanne",
+          "lastName": "Dupont",
+          "maskedEmail": null,
+          "phone": null,
+          "suggestion": null
+        }
+      },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"\",\"\"]": {
+        "errors": [
+          {
+            "code": "email.empty",
+            "field": "email",
+            "key": "error.email.empty"
+          }
+        ]
+      },
       "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@exemple.fr\",\"\"]": {
         "errors": [
           {
