@@ -30,7 +30,7 @@ fn request(n: u32) -> EnrolmentRequest {
         last_name: "Banc".into(),
         first_name: "Essai".into(),
         birth_date: "1985-05-10".into(),
-        email: "banc.essai@example.fr".into(),
+        email: Some("banc.essai@example.fr".into()),
         phone: None,
         verification: WireVerification::None,
         department: "44".into(),

@@ -53,6 +53,16 @@ const PINS: &[(&str, i64, &str)] = &[
         4,
         "0a56cc679801b0a62c24ccce97c7eae8411673e2b80bcf3af8ca7094e03e48ffb852e05d0110f05133b354c31bbcc438",
     ),
+    (
+        "crates/msa-backend/migrations/sqlite",
+        5,
+        "4a40831f459a30013a990d1513fcef57b17bd37d777383ce6006ed4472c15b402fc581f80de56442f9212d3145249706",
+    ),
+    (
+        "crates/msa-backend/migrations/postgres",
+        5,
+        "c7cfb261a2108c4b5720699eaeab4d53a2b02cc00133eda419da7a89ecfb8679872cd49e9dc8231225f3e12a45a9f24b",
+    ),
 ];
 
 const FOLDERS: &[&str] = &[

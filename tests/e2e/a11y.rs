@@ -90,15 +90,16 @@ async fn axe(kiosk: &Kiosk, screen: &str) -> Vec<String> {
 }
 
 /// The violations seen on the way, all listed at the end so that one run shows every problem.
+/// Also used by `triage` for the welcome screen's other ways and the screens without e-mail.
 #[derive(Default)]
-struct Audit(Vec<String>);
+pub struct Audit(Vec<String>);
 
 impl Audit {
-    async fn check(&mut self, kiosk: &Kiosk, screen: &str) {
+    pub async fn check(&mut self, kiosk: &Kiosk, screen: &str) {
         self.0.extend(axe(kiosk, screen).await);
     }
 
-    fn assert_clean(self, what: &str) {
+    pub fn assert_clean(self, what: &str) {
         assert!(
             self.0.is_empty(),
             "{} axe violation(s) {what} (reports in target/e2e-artifacts/axe/):\n{}",

@@ -26,6 +26,7 @@ mod screenshots;
 mod selfheal;
 mod session;
 mod shell;
+mod triage;
 mod wizard;
 
 /// The kiosk's library items these tests use, named in one place: their paths follow the

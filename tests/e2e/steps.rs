@@ -21,6 +21,8 @@ pub struct Labels {
     pub month: &'static str,
     pub year: &'static str,
     pub email: &'static str,
+    /// « Je n'ai pas d'adresse e-mail », the checkbox between the e-mail and the phone.
+    pub no_email: &'static str,
     pub phone: &'static str,
     pub vitale_photo: (&'static str, &'static str),
     pub vitale_no_photo: (&'static str, &'static str),
@@ -42,7 +44,8 @@ pub const FR: Labels = Labels {
     month: "Mois",
     year: "Année",
     email: "Adresse e-mail",
-    phone: "Téléphone portable (facultatif)",
+    no_email: "Je n'ai pas d'adresse e-mail",
+    phone: "Téléphone portable (si vous voulez)",
     vitale_photo: (
         "Le numéro de série de ma carte Vitale avec photo",
         "Numéro de série de la carte avec photo",
@@ -221,6 +224,11 @@ pub async fn answer_step(kiosk: &Kiosk, labels: &Labels, person: &Person, step: 
                 identity_fields(labels, person).to_vec()
             };
             for (label, text) in fields {
+                if label == labels.phone {
+                    // « Je n'ai pas d'adresse e-mail » stands between, one Tab stop.
+                    press(kiosk, &Key::Tab).await;
+                    expect_focus(kiosk, "checkbox", labels.no_email).await;
+                }
                 press(kiosk, &Key::Tab).await;
                 expect_focus(kiosk, "textbox", label).await;
                 if !text.is_empty() {
@@ -427,7 +435,8 @@ pub const EN: Labels = Labels {
     month: "Month",
     year: "Year",
     email: "Email address",
-    phone: "Mobile phone (optional)",
+    no_email: "I do not have an email address",
+    phone: "Mobile phone (if you want)",
     vitale_photo: (
         "The serial number of my Carte Vitale with a photo",
         "Serial number of the card with a photo",

@@ -21,7 +21,7 @@ fn jean(reference: &str) -> EnrolmentRequest {
         last_name: "Dupont".into(),
         first_name: "Jean".into(),
         birth_date: "1984-12-03".into(),
-        email: "jean.dupont@example.fr".into(),
+        email: Some("jean.dupont@example.fr".into()),
         phone: None,
         verification: WireVerification::VitaleSerial {
             card: enrol_core::CardKind::Photo,
@@ -42,7 +42,7 @@ fn unknown(reference: &str, n: u32) -> EnrolmentRequest {
         last_name: "Canari".into(),
         first_name: "Test".into(),
         birth_date: "1985-05-10".into(),
-        email: "canari@example.fr".into(),
+        email: Some("canari@example.fr".into()),
         verification: WireVerification::None,
         ..jean(reference)
     }

@@ -36,7 +36,7 @@ for (const c of CASES) {
     const [identity] = await calls(page, 'submit_identity');
     assert.deepEqual(identity.args, {
       lastName: 'Dupont', firstName: 'Jeanne', birthDay: '3', birthMonth: '5', birthYear: '1969',
-      email: PERSON.email, phone: PERSON.phone, keepEmailAsTyped: false,
+      email: PERSON.email, noEmail: false, phone: PERSON.phone, keepEmailAsTyped: false,
     });
     const [verification] = await calls(page, 'submit_verification');
     assert.deepEqual(verification.args, c.args);

@@ -91,9 +91,9 @@ test('NIR hint states the format, an example, Corsica and the 15-character form 
   await startEnrolment(page);
   const nir = page.getByLabel('Numéro de sécurité sociale', { exact: true });
   const desc = await description(nir);
-  assert.match(desc, /13 caractères, sans la clé\. Exemple : 2 69 05 49 588 157/);
+  assert.match(desc, /Tapez les 13 premiers chiffres\. Exemple : 2 69 05 49 588 157/);
   assert.match(desc, /2A ou 2B/);
-  assert.match(desc, /15 caractères/);
+  assert.match(desc, /les 15 chiffres/);
   assert.equal(await nir.getAttribute('inputmode'), 'text');
   assert.equal(await nir.getAttribute('type'), 'text');
   assert.equal(await nir.getAttribute('autocapitalize'), 'characters');
@@ -114,8 +114,8 @@ test('identity step: names, dates, e-mail, phone errors; the e-mail suggestion',
   const day = birth.getByLabel('Jour');
   const month = birth.getByLabel('Mois');
   const year = birth.getByLabel('Année');
-  const email = page.getByLabel('Adresse e-mail');
-  const phone = page.getByLabel('Téléphone portable (facultatif)');
+  const email = page.getByLabel('Adresse e-mail', { exact: true });
+  const phone = page.getByLabel('Téléphone portable (si vous voulez)');
 
   // Everything empty: four errors at once, in page order.
   await next(page);

@@ -156,6 +156,8 @@
       requireBefore('identity');
       const a = args || {};
       const typed = [session.answers.nir.nir, a.lastName, a.firstName, a.birthDay, a.birthMonth, a.birthYear, a.email, a.phone].map(text);
+      // « Je n'ai pas d'adresse e-mail »: a 9th column in rule-cases.json (no_email: true).
+      if (a.noEmail === true) typed.push('noEmail');
       const found = answer('identity', typed);
       if (found.errors) throw found;
       if (!a.keepEmailAsTyped && found.ok.suggestion) return { next: 'identity', emailSuggestion: found.ok.suggestion };
@@ -164,7 +166,7 @@
       session.answers.identity = Object.assign({}, found.ok, { phone: found.ok.phone === null ? null : found.ok.phoneNational });
       session.values.identity = {
         lastName: a.lastName, firstName: a.firstName, birthDay: a.birthDay, birthMonth: a.birthMonth,
-        birthYear: a.birthYear, email: a.email, phone: a.phone, keepEmailAsTyped: Boolean(a.keepEmailAsTyped),
+        birthYear: a.birthYear, email: a.email, noEmail: a.noEmail === true, phone: a.phone, keepEmailAsTyped: Boolean(a.keepEmailAsTyped),
       };
       return { next: next('identity') };
     },
@@ -221,7 +223,9 @@
       const current = cguOverride ? [cguOverride] : Object.values(DATA.cgu).map((c) => c.version);
       if (!current.includes(a.cguVersion)) throw { errors: [err('terms.outdated', 'terms')] };
       const kind = session.answers.verification.kind;
-      const outcome = config.outcome || (kind === 'none' ? 'postal' : 'email');
+      // Like the reference backend: no item, or no e-mail address given → by post.
+      const noEmail = session.answers.identity.email === null;
+      const outcome = config.outcome || (kind === 'none' || noEmail ? 'postal' : 'email');
       const result = {
         outcome,
         reference: 'K7Q2-9DF3',
@@ -229,6 +233,7 @@
         qrCode: `data:image/svg+xml;base64,${btoa(QR_SVG)}`,
       };
       if (outcome === 'email') result.maskedEmail = session.answers.identity.maskedEmail;
+      if (noEmail) result.noEmail = true;
       session = null;
       clearIdle();
       return result;

@@ -222,8 +222,8 @@ export async function fillIdentity(page, p = PERSON) {
   await birth.getByLabel('Jour').fill(p.day);
   await birth.getByLabel('Mois').fill(p.month);
   await birth.getByLabel('Année').fill(p.year);
-  await page.getByLabel('Adresse e-mail').fill(p.email);
-  await page.getByLabel('Téléphone portable (facultatif)').fill(p.phone);
+  await page.getByLabel('Adresse e-mail', { exact: true }).fill(p.email);
+  await page.getByLabel('Téléphone portable (si vous voulez)').fill(p.phone);
   await next(page);
 }
 

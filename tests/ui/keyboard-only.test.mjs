@@ -49,7 +49,7 @@ test('keyboard-only enrolment', async () => {
   await page.keyboard.press('Tab');
   await page.keyboard.type('1969');
   await page.keyboard.press('Tab');
-  assert.ok(await isFocused(page.getByLabel('Adresse e-mail')), 'fields in reading order');
+  assert.ok(await isFocused(page.getByLabel('Adresse e-mail', { exact: true })), 'fields in reading order');
   await page.keyboard.type(PERSON.email);
   await tabTo(page, page.getByRole('button', { name: 'Suivant', exact: true }));
   await page.keyboard.press('Enter');

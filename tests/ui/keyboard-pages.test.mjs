@@ -117,7 +117,7 @@ test('names in Romanian, Polish, German, Danish, Portuguese, Spanish and e-mails
     await field.click();
     await tap(page, value, field);
   }
-  const email = page.getByLabel('Adresse e-mail');
+  const email = page.getByLabel('Adresse e-mail', { exact: true });
   await email.click();
   await tap(page, "o'brien@example.fr", email);
   assert.equal(await email.inputValue(), "o'brien@example.fr");
@@ -178,7 +178,7 @@ test('the e-mail layout reaches every character enrol-core accepts in an address
   const { context, page, problems } = await openApp(browser, server.url, { config: KIOSK, hasTouch: true });
   await toIdentity(page);
 
-  const email = page.getByLabel('Adresse e-mail');
+  const email = page.getByLabel('Adresse e-mail', { exact: true });
   await email.click();
   await osk(page).waitFor();
   const symbols = osk(page).getByRole('button', { name: 'Symboles', exact: true });
@@ -287,7 +287,7 @@ for (const theme of ['normal', 'contrast']) {
       await assertAxe(page, `more letters (${lang}, ${theme})`, options);
       await page.getByRole('button', { name: lang === 'fr' ? 'Majuscule' : 'Capital letter', exact: true }).click();
       await assertAxe(page, `more letters, capitals (${lang}, ${theme})`, options);
-      await page.getByLabel(lang === 'fr' ? 'Adresse e-mail' : 'Email address').click();
+      await page.getByLabel(lang === 'fr' ? 'Adresse e-mail' : 'Email address', { exact: true }).click();
       await page.getByRole('button', { name: lang === 'fr' ? 'Symboles' : 'Symbols', exact: true }).click();
       await assertAxe(page, `symbols (${lang}, ${theme})`, options);
     };

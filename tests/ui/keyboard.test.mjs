@@ -92,7 +92,7 @@ test('a full enrolment typed only on the on-screen keyboard', async () => {
     await tap(page, value, field);
     await assertNotCovered(page, field);
   }
-  const email = page.getByLabel('Adresse e-mail');
+  const email = page.getByLabel('Adresse e-mail', { exact: true });
   await email.click();
   await tap(page, 'jerome_d-1@exemple.fr', email);
   assert.equal(await email.inputValue(), 'jerome_d-1@exemple.fr');
@@ -154,8 +154,8 @@ test('« OK » goes to the next field, sends the step from the last one, and put
     [page.getByLabel('Jour', { exact: true }), '3'],
     [page.getByLabel('Mois', { exact: true }), '5'],
     [page.getByLabel('Année', { exact: true }), '1969'],
-    [page.getByLabel('Adresse e-mail'), 'jeanne@exemple.fr'],
-    [page.getByLabel('Téléphone portable (facultatif)'), '0612345678'],
+    [page.getByLabel('Adresse e-mail', { exact: true }), 'jeanne@exemple.fr'],
+    [page.getByLabel('Téléphone portable (si vous voulez)'), '0612345678'],
   ];
   await order[0][0].click();
   for (const [i, [field, text]] of order.entries()) {

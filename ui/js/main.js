@@ -69,6 +69,9 @@ const wizard = new Wizard({
     change: (step) => wizard.change(step),
     finish: () => finish(),
     backToWelcome: () => backToWelcome(),
+    // The welcome screen's other ways: no session, nothing personal (steps/triage.js).
+    triage: (path) => wizard.show('triage', { data: { path } }),
+    welcome: (from) => wizard.show('welcome', { data: { from } }),
     onExpired: () => wipe('expired'),
     beforeRender: () => keyboard.park(),
     onStepShown: (stepId) => {

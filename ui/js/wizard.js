@@ -15,12 +15,13 @@ import department from './steps/department.js';
 import review from './steps/review.js';
 import confirmation from './steps/confirmation.js';
 import unavailable from './steps/unavailable.js';
+import triage from './steps/triage.js';
 
 export const ORDER = ['welcome', 'nir', 'identity', 'verification', 'department', 'review', 'confirmation'];
 /** Steps whose answers Rust can give back with open_step. */
 export const ANSWERABLE = ['nir', 'identity', 'verification', 'department'];
-/** Every screen: the enrolment's steps in ORDER, and « indisponible » outside it. */
-const STEPS = { welcome, nir, identity, verification, department, review, confirmation, unavailable };
+/** Every screen: the enrolment's steps in ORDER, and « indisponible » and the welcome screen's other ways outside it. */
+const STEPS = { welcome, nir, identity, verification, department, review, confirmation, unavailable, triage };
 
 /**
  * @typedef {object} StepContext
@@ -31,7 +32,7 @@ const STEPS = { welcome, nir, identity, verification, department, review, confir
  * @property {boolean} fromReview
  * @property {(text: string) => void} announce polite live region
  * @property {() => void} submitNow send the step again (e.g. keepEmailAsTyped)
- * @property {{start: () => void, setLanguage: (lang: string) => void, change: (step: string) => void, finish: () => void}} hooks
+ * @property {{start: () => void, setLanguage: (lang: string) => void, change: (step: string) => void, finish: () => void, triage: (path: string) => void, welcome: (from?: string) => void}} hooks
  */
 
 export class Wizard {

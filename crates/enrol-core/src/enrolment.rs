@@ -68,7 +68,12 @@ impl Enrolment {
         let last_name = keep(PersonName::parse(Field::LastName, &request.last_name), e);
         let first_name = keep(PersonName::parse(Field::FirstName, &request.first_name), e);
         let birth_date = keep(BirthDate::parse_iso(&request.birth_date, today), e);
-        let email = keep(Email::parse(&request.email), e);
+        // Absent is « no e-mail address »; present must be a valid one (an empty string is
+        // `email.empty`, as at the kiosk).
+        let email = match request.email.as_deref() {
+            None => Some(None),
+            Some(text) => keep(Email::parse(text).map(Some), e),
+        };
         let phone = keep(parse_optional_phone(request.phone.as_deref()), e);
         let verification = keep(verification_from_wire(&request.verification, today), e);
         let department = keep(Department::parse(&request.department), e);
@@ -122,7 +127,7 @@ impl Enrolment {
             last_name: self.identity.last_name.as_str().to_owned(),
             first_name: self.identity.first_name.as_str().to_owned(),
             birth_date: iso(self.identity.birth_date.date()),
-            email: self.identity.email.as_str().to_owned(),
+            email: self.identity.email.as_ref().map(|e| e.as_str().to_owned()),
             phone: self.identity.phone.as_ref().map(|p| p.e164().to_owned()),
             verification: WireVerification::from(&self.verification),
             department: self.department.code().to_owned(),
@@ -187,6 +192,7 @@ mod tests {
             birth_month: "12".into(),
             birth_year: "1984".into(),
             email: "jean.dupont@example.fr".into(),
+            no_email: false,
             phone: Some("06 12 34 56 78".into()),
         };
         parse_identity(&form, &Nir::parse("1841276451089").unwrap(), TODAY).unwrap()
@@ -228,6 +234,30 @@ mod tests {
     }
 
     #[test]
+    fn no_email_is_absent_on_the_wire_and_comes_back_as_none() {
+        let mut original = enrolment();
+        original.identity.email = None;
+        let request = original.to_wire("R", "K");
+        let json = serde_json::to_value(&request).unwrap();
+        assert!(json.get("email").is_none(), "absent, not null or empty");
+        let back = Enrolment::from_wire(&request, TODAY).unwrap();
+        assert!(back.identity().email.is_none());
+        // Null reads as absent; an empty string is a refused address, as at the kiosk.
+        let mut with_null = json.clone();
+        with_null["email"] = serde_json::Value::Null;
+        let parsed: EnrolmentRequest = serde_json::from_value(with_null).unwrap();
+        assert_eq!(parsed.email, None);
+        let mut empty = request;
+        empty.email = Some(String::new());
+        let codes: Vec<_> = Enrolment::from_wire(&empty, TODAY)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(codes, [code::EMAIL_EMPTY]);
+    }
+
+    #[test]
     fn assemble_rechecks_cross_field_rules() {
         // A NIR changed after the identity step: the birth date no longer agrees.
         let other_nir = Nir::parse("1851276451089").unwrap();
@@ -256,7 +286,7 @@ mod tests {
         request.nir_key = "08".into();
         request.last_name = "R2D2".into();
         request.birth_date = "1984-02-30".into();
-        request.email = "nope".into();
+        request.email = Some("nope".into());
         request.phone = Some("0123".into());
         request.verification = WireVerification::PaymentAmount { cents: 0 };
         request.department = "976".into();

@@ -23,6 +23,9 @@ pub struct IdentityForm {
     pub birth_month: String,
     pub birth_year: String,
     pub email: String,
+    /// « Je n'ai pas d'adresse e-mail »: the person has none (SPEC §2 step 3, the password
+    /// then comes by post). Wins over `email`, which the screen empties.
+    pub no_email: bool,
     pub phone: Option<String>,
 }
 
@@ -38,7 +41,8 @@ pub struct Identity {
     pub last_name: PersonName,
     pub first_name: PersonName,
     pub birth_date: BirthDate,
-    pub email: Email,
+    /// `None`: the person has no e-mail address (password by post, SPEC §2 step 7).
+    pub email: Option<Email>,
     pub phone: Option<MobilePhone>,
 }
 
@@ -49,8 +53,10 @@ impl fmt::Debug for Identity {
 }
 
 /// Parses the step, returning all field errors at once (GOV.UK error summary): names,
-/// birth date (including its agreement with `nir`, [`crate::rules`]), e-mail, and the phone
-/// when one was given (optional: absent or blank is `None`).
+/// birth date (including its agreement with `nir`, [`crate::rules`]), the e-mail unless the
+/// person said « Je n'ai pas d'adresse e-mail » (`no_email`; a blank field without that choice
+/// is still `email.empty`, so that a field skipped by mistake is caught), and the phone when
+/// one was given (optional: absent or blank is `None`).
 pub fn parse_identity(
     form: &IdentityForm,
     nir: &Nir,
@@ -71,7 +77,11 @@ pub fn parse_identity(
         year: &form.birth_year,
     };
     let birth_date = keep(rules::parse_birth_date_for(nir, parts, today), &mut errors);
-    let email = keep(Email::parse(&form.email), &mut errors);
+    let email = if form.no_email {
+        Some(None)
+    } else {
+        keep(Email::parse(&form.email).map(Some), &mut errors)
+    };
     let phone = keep(parse_optional_phone(form.phone.as_deref()), &mut errors);
     match (last_name, first_name, birth_date, email, phone) {
         (Some(last_name), Some(first_name), Some(birth_date), Some(email), Some(phone))
@@ -113,6 +123,7 @@ mod tests {
             birth_month: "12".into(),
             birth_year: "1984".into(),
             email: "jean.dupont@example.fr".into(),
+            no_email: false,
             phone: None,
         }
     }
@@ -155,6 +166,7 @@ mod tests {
             birth_month: "2".into(),
             birth_year: "1984".into(),
             email: "jean@".into(),
+            no_email: false,
             phone: Some("01 23 45 67 89".into()),
         };
         let errors = parse_identity(&bad, &nir(), TODAY).unwrap_err();
@@ -169,6 +181,37 @@ mod tests {
                 (Some(Field::Phone), code::PHONE_FORMAT),
             ]
         );
+    }
+
+    #[test]
+    fn no_email_is_a_choice_not_an_empty_field() {
+        let blank = IdentityForm {
+            email: "  ".into(),
+            ..form()
+        };
+        let errors = parse_identity(&blank, &nir(), TODAY).unwrap_err();
+        assert_eq!(errors, [Invalid::new(Field::Email, code::EMAIL_EMPTY)]);
+        let none = IdentityForm {
+            no_email: true,
+            ..blank
+        };
+        assert!(parse_identity(&none, &nir(), TODAY)
+            .unwrap()
+            .email
+            .is_none());
+        // The choice wins over a half-typed address left behind (the screen empties it).
+        let left_over = IdentityForm {
+            email: "jean@".into(),
+            no_email: true,
+            ..form()
+        };
+        assert!(parse_identity(&left_over, &nir(), TODAY)
+            .unwrap()
+            .email
+            .is_none());
+        let json = serde_json::json!({"email": "", "noEmail": true});
+        let parsed: IdentityForm = serde_json::from_value(json).unwrap();
+        assert!(parsed.no_email);
     }
 
     #[test]

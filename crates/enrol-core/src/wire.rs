@@ -27,7 +27,10 @@ pub struct EnrolmentRequest {
     pub first_name: String,
     /// ISO date `YYYY-MM-DD`.
     pub birth_date: String,
-    pub email: String,
+    /// Absent or null: the person has no e-mail address, the password goes by post
+    /// (the answer is then `postal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// E.164 (`+33612345678`); absent or null when not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
@@ -275,7 +278,7 @@ mod tests {
             last_name: "Dupont".into(),
             first_name: "Jean".into(),
             birth_date: "1984-12-03".into(),
-            email: "jean.dupont@example.fr".into(),
+            email: Some("jean.dupont@example.fr".into()),
             phone: Some("+33612345678".into()),
             verification: WireVerification::VitaleSerial {
                 card: CardKind::Photo,

@@ -46,6 +46,7 @@ fn debug_and_display_never_show_the_values() {
         birth_month: "8".into(),
         birth_year: "1955".into(),
         email: "marcelline.zorglub@wanadoo.fr".into(),
+        no_email: false,
         phone: Some("07 81 23 45 67".into()),
     };
     let identity = parse_identity(&form, &nir, today).unwrap();

@@ -133,6 +133,7 @@ proptest! {
             birth_month: month.to_string(),
             birth_year: year.to_string(),
             email: "a.b@orange.fr".into(),
+            no_email: false,
             phone: None,
         };
         let identity = parse_identity(&form, &nir, TODAY).expect("consistent identity");
@@ -264,6 +265,7 @@ fn every_parser(input: &str) {
         birth_month: input.into(),
         birth_year: input.into(),
         email: input.into(),
+        no_email: input.is_empty(),
         phone: Some(input.into()),
     };
     let nir = Nir::parse("1841276451089").unwrap();
@@ -302,7 +304,7 @@ fn every_parser(input: &str) {
         last_name: input.into(),
         first_name: input.into(),
         birth_date: input.into(),
-        email: input.into(),
+        email: Some(input.into()),
         phone: Some(input.into()),
         verification: WireVerification::ChildBirthDate { date: input.into() },
         department: input.into(),

@@ -91,6 +91,8 @@ fn render() -> String {
             birth_month: s[4].clone(),
             birth_year: s[5].clone(),
             email: s[6].clone(),
+            // An optional 9th column "noEmail": « Je n'ai pas d'adresse e-mail » ticked.
+            no_email: s.get(8).is_some_and(|c| c == "noEmail"),
             phone: Some(s[7].clone()),
         };
         let answer = match parse_identity(&form, &n, today) {
@@ -98,9 +100,9 @@ fn render() -> String {
                 "lastName": id.last_name.as_str(),
                 "firstName": id.first_name.as_str(),
                 "birthDate": enrol_core::date::iso(id.birth_date.date()),
-                "email": id.email.as_str(),
-                "maskedEmail": id.email.masked(),
-                "suggestion": id.email.suggestion(),
+                "email": id.email.as_ref().map(|e| e.as_str()),
+                "maskedEmail": id.email.as_ref().map(|e| e.masked()),
+                "suggestion": id.email.as_ref().and_then(|e| e.suggestion()),
                 "phone": id.phone.as_ref().map(|p| p.e164()),
                 // What the kiosk shows back (step 3, review): the national form (issue 12).
                 "phoneNational": id.phone.as_ref().map(|p| p.national()),

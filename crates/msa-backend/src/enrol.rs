@@ -54,6 +54,8 @@ pub enum Detail {
     NoItem,
     SecretMismatch,
     NoEmailOnFile,
+    /// The person said « Je n'ai pas d'adresse e-mail »: password by post, whatever is on file.
+    NoEmailGiven,
     NirThrottled,
     IdentityMismatch,
     UnknownNir,
@@ -67,6 +69,7 @@ impl Detail {
             Detail::NoItem => "noItem",
             Detail::SecretMismatch => "secretMismatch",
             Detail::NoEmailOnFile => "noEmailOnFile",
+            Detail::NoEmailGiven => "noEmailGiven",
             Detail::NirThrottled => "nirThrottled",
             Detail::IdentityMismatch => "identityMismatch",
             Detail::UnknownNir => "unknownNir",
@@ -172,8 +175,10 @@ pub async fn enrol(
             // A refusal the kiosk may get after the person left (a rule changed here
             // before the kiosks were updated): a counsellor takes it over.
             let followup = refused_as_sent(&request, kiosk, idempotency_key, &body_hash, &errors);
-            let mail = enrol_core::Email::parse(&request.email)
-                .ok()
+            let mail = request
+                .email
+                .as_deref()
+                .and_then(|e| enrol_core::Email::parse(e).ok())
                 .map(|e| followups::Mail::Email(e.as_str().to_owned()));
             let now = now_unix();
             state
@@ -286,7 +291,7 @@ impl Decision {
                     &body_hash,
                     followups::Reason::IdempotencyKeyReused,
                 );
-                let mail = Some(followups::Mail::Email(checked.email.clone()));
+                let mail = checked.email.clone().map(followups::Mail::Email);
                 followups::record(tx, &followup, mail, now).await?;
                 return Ok(Reply::followed_up(
                     EnrolmentAnswer::IdempotencyKeyReused,
@@ -378,7 +383,7 @@ fn refused_as_sent(
         nir: clip(&r.nir, 20),
         last_name: clip(&r.last_name, 200),
         first_name: clip(&r.first_name, 200),
-        email: clip(&r.email, 200),
+        email: r.email.as_deref().map(|e| clip(e, 200)),
         phone: r.phone.as_deref().map(|p| clip(p, 40)),
         department: clip(&r.department, 10),
     }
@@ -575,6 +580,11 @@ async fn decide(
         Detail::NirThrottled
     } else if matches!(c.item, Item::None) {
         Detail::NoItem
+    } else if c.email.is_none() {
+        // The kiosk promised « par courrier » to a person without an e-mail address: an
+        // address on file may be an old one they no longer read. The secret is not even
+        // compared, so this answer tells nothing about it.
+        Detail::NoEmailGiven
     } else if secret_matches(tx, &c.nir, &person, &c.item, today).await? {
         if person.email.is_some() {
             Detail::Verified

@@ -67,7 +67,8 @@ pub struct NewFollowUp {
     pub nir: String,
     pub last_name: String,
     pub first_name: String,
-    pub email: String,
+    /// As typed; `None` when the person said they have no e-mail address.
+    pub email: Option<String>,
     pub phone: Option<String>,
     pub department: String,
 }
@@ -262,7 +263,7 @@ mod tests {
             nir: "1841276451089".into(),
             last_name: "Dupont".into(),
             first_name: "Jean".into(),
-            email: "jean.dupont@example.fr".into(),
+            email: Some("jean.dupont@example.fr".into()),
             phone: None,
             department: "44".into(),
         };
@@ -280,7 +281,7 @@ mod tests {
             nir: Some(f.nir.clone()),
             last_name: Some(f.last_name.clone()),
             first_name: Some(f.first_name.clone()),
-            email: Some(f.email.clone()),
+            email: f.email.clone(),
             phone: None,
             department: Some("44".into()),
             mailout: Some("email".into()),

@@ -353,7 +353,7 @@ async fn admin_enrolments(
                 "lastName": row.try_get::<String, _>("last_name")?,
                 "firstName": row.try_get::<String, _>("first_name")?,
                 "birthDate": row.try_get::<String, _>("birth_date")?,
-                "email": row.try_get::<String, _>("email")?,
+                "email": row.try_get::<Option<String>, _>("email")?,
                 "phone": row.try_get::<Option<String>, _>("phone")?,
                 "verificationKind": row.try_get::<String, _>("verification_kind")?,
                 "vitaleCard": row.try_get::<Option<String>, _>("vitale_card")?,

@@ -17,7 +17,8 @@ pub struct Checked {
     pub first_name: String,
     /// Day, or day and month, may be unknown (`1966-00-00` on the wire).
     pub birth_date: PartialDate,
-    pub email: String,
+    /// `None`: the person has no e-mail address (the answer is `postal`).
+    pub email: Option<String>,
     /// E.164.
     pub phone: Option<String>,
     pub item: Item,
@@ -117,7 +118,7 @@ pub fn check(request: &EnrolmentRequest, today: Date) -> Result<Checked, Vec<Inv
         last_name: identity.last_name.as_str().to_owned(),
         first_name: identity.first_name.as_str().to_owned(),
         birth_date: identity.birth_date.date(),
-        email: identity.email.as_str().to_owned(),
+        email: identity.email.as_ref().map(|e| e.as_str().to_owned()),
         phone: identity.phone.as_ref().map(|p| p.e164().to_owned()),
         item,
         department: enrolment.department().code().to_owned(),

@@ -17,6 +17,7 @@ on_both_databases!(
     postal_wrong_secret_then_verified_later,
     unknown_nir_and_identity_mismatch_look_the_same,
     no_email_on_file_goes_postal_even_when_verified,
+    no_email_given_goes_postal_and_is_stored_without_one,
     already_enrolled_is_409,
     invalid_bodies_give_the_core_codes,
     idempotent_replay_gives_the_same_answer_and_one_account,
@@ -293,6 +294,47 @@ async fn no_email_on_file_goes_postal_even_when_verified(kind: Kind) {
     h.finish().await;
 }
 
+/// « Je n'ai pas d'adresse e-mail » at the kiosk (issue 15): `email` absent or null. The
+/// kiosk promised « par courrier », so the answer is `postal` even for a person with an
+/// address on file and the right secret; the row holds no e-mail; one letter, no e-mail.
+async fn no_email_given_goes_postal_and_is_stored_without_one(kind: Kind) {
+    let Some(h) = Harness::start(kind).await else {
+        return;
+    };
+    let p = person("Dupont");
+    assert!(p.email.is_some(), "an address on file, unused");
+    for absent in [None, Some(Value::Null)] {
+        let mut b = body(&p, vitale(&p));
+        match absent {
+            None => b.as_object_mut().unwrap().remove("email"),
+            Some(null) => b.as_object_mut().unwrap().insert("email".into(), null),
+        };
+        let a = h.enrol(&b, &new_key()).await;
+        assert_eq!((a.status, a.outcome()), (200, "postal"), "{:?}", a.body);
+        let reference = b["reference"].as_str().unwrap();
+        let r = &h.received(reference).await[0];
+        assert_eq!(r["email"], Value::Null);
+        assert_eq!(r["detail"], "noEmailGiven");
+    }
+    assert_eq!(
+        h.account(&nir13(&p)).await.as_deref(),
+        Some("pendingPostal")
+    );
+    let mails = h.mailouts().await;
+    assert_eq!(
+        mails.len(),
+        1,
+        "one letter, the second enrolment waits for it"
+    );
+    assert_eq!(mails[0]["kind"], "letter");
+    // An empty string is not « no e-mail »: it is refused as at the kiosk.
+    let mut b = body(&p, vitale(&p));
+    b["email"] = json!("");
+    let a = h.enrol(&b, &new_key()).await;
+    assert_eq!((a.status, a.outcome()), (422, "invalid"));
+    h.finish().await;
+}
+
 async fn already_enrolled_is_409(kind: Kind) {
     let Some(h) = Harness::start(kind).await else {
         return;
@@ -441,8 +483,9 @@ async fn invalid_bodies_give_the_core_codes(kind: Kind) {
     assert_eq!(a.codes(), vec!["verification.choose"]);
     assert_eq!(a.body["errors"][0]["field"], "verificationKind");
     no_follow_up(&a);
+    // (A missing `email` is no longer one: it means « no e-mail address », issue 15.)
     let mut b = good.clone();
-    b.as_object_mut().unwrap().remove("email");
+    b.as_object_mut().unwrap().remove("lastName");
     let a = h.enrol(&b, &new_key()).await;
     assert_eq!(a.codes(), vec!["system.internal"]);
     assert_eq!(a.body["errors"][0]["field"], Value::Null);

@@ -680,7 +680,7 @@ mod tests {
             last_name: "Canari".into(),
             first_name: "Jaune".into(),
             birth_date: "1984-12-03".into(),
-            email: "canari@example.fr".into(),
+            email: Some("canari@example.fr".into()),
             phone: None,
             verification: WireVerification::None,
             department: "44".into(),

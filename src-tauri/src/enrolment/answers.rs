@@ -92,7 +92,8 @@ pub struct Review {
     pub last_name: String,
     pub first_name: String,
     pub birth_date: String,
-    pub email: String,
+    /// `None`: « Je n'ai pas d'adresse e-mail » (the screen says « par courrier »).
+    pub email: Option<String>,
     pub phone: Option<String>,
     pub verification: VerificationView,
     pub department: DepartmentView,

@@ -213,7 +213,7 @@ impl Session {
         let nir = read_nir(store)?;
         let identity = parse_identity(form, &nir, today)?;
         if !keep_email_as_typed {
-            if let Some(suggestion) = identity.email.suggestion() {
+            if let Some(suggestion) = identity.email.as_ref().and_then(|e| e.suggestion()) {
                 return Ok(Next {
                     next: Step::Identity,
                     email_suggestion: Some(suggestion),
@@ -308,7 +308,8 @@ impl Session {
                         "birthDay": birth.day().to_string(),
                         "birthMonth": birth.month().to_string(),
                         "birthYear": birth.year().to_string(),
-                        "email": identity.email.as_str(),
+                        "email": identity.email.as_ref().map_or("", |e| e.as_str()),
+                        "noEmail": identity.email.is_none(),
                         "phone": identity.phone.as_ref().map(national_display),
                     })
                 }
@@ -353,7 +354,7 @@ impl Session {
             last_name: identity.last_name.as_str().to_owned(),
             first_name: identity.first_name.as_str().to_owned(),
             birth_date: iso(identity.birth_date.date()),
-            email: identity.email.as_str().to_owned(),
+            email: identity.email.as_ref().map(|e| e.as_str().to_owned()),
             phone: identity.phone.as_ref().map(national_display),
             verification: VerificationView {
                 kind: verification.form_kind.clone(),
@@ -446,6 +447,7 @@ pub(crate) mod tests {
             birth_month: "12".into(),
             birth_year: "1984".into(),
             email: "elodie.lefevre@example.fr".into(),
+            no_email: false,
             phone: None,
         }
     }
@@ -625,6 +627,55 @@ pub(crate) mod tests {
         assert_eq!(first.email_suggestion.as_deref(), Some("elodie@gmail.com"));
         let kept = session.submit_identity(&store, &form, true, TODAY).unwrap();
         assert_eq!(kept.next, Step::Verification);
+    }
+
+    #[test]
+    fn without_an_email_the_enrolment_goes_on_and_the_wire_has_none() {
+        let store = MemoryStore::default();
+        let mut session = Session::start(&store, Instant::now()).unwrap();
+        session.submit_nir(&store, "2841276451089").unwrap();
+        let blank = IdentityForm {
+            email: String::new(),
+            ..identity_form()
+        };
+        let refusal = session
+            .submit_identity(&store, &blank, false, TODAY)
+            .unwrap_err();
+        assert_eq!(
+            refusal[0].code,
+            code::EMAIL_EMPTY,
+            "a skipped field is not a choice"
+        );
+        let none = IdentityForm {
+            no_email: true,
+            ..blank
+        };
+        let next = session
+            .submit_identity(&store, &none, false, TODAY)
+            .unwrap();
+        assert_eq!(next.next, Step::Verification);
+        let values = session
+            .open_step(&store, Step::Identity, TODAY)
+            .unwrap()
+            .values;
+        assert_eq!(values["noEmail"], true);
+        assert_eq!(values["email"], "");
+        session
+            .submit_verification(&store, &verification("paymentAmount", "123,45"), TODAY)
+            .unwrap();
+        session.submit_department("44").unwrap();
+        assert_eq!(session.review(&store).unwrap().email, None);
+        let cgu = CguVersion::of("CGU");
+        let enrolment = session
+            .assemble(
+                &store,
+                true,
+                cgu.as_str(),
+                std::slice::from_ref(&cgu),
+                TODAY,
+            )
+            .unwrap();
+        assert_eq!(enrolment.to_wire("R", "K").email, None);
     }
 
     #[test]

@@ -58,6 +58,10 @@ pub struct Confirmation {
     pub reference: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub masked_email: Option<String>,
+    /// The person gave no e-mail address: whatever the outcome, the password comes by post
+    /// (step 7 says « par courrier » even while the enrolment waits in the outbox).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_email: bool,
     /// The caisse's msa.fr site, and its QR code as a `data:image/svg+xml` URL (receipt::qr):
     /// nothing personal.
     pub login_url: String,
@@ -81,6 +85,7 @@ impl Confirmation {
             outcome,
             reference,
             masked_email,
+            no_email: false,
             login_url: String::new(),
             qr_code: String::new(),
         }
@@ -124,12 +129,14 @@ pub async fn submit_enrolment(
         desk.submit_failed();
         return Err(general(code::SYSTEM_UNAVAILABLE));
     }
+    let no_email = request.email.is_none();
     drop(request);
     tracing::info!(%reference, "enrolment queued");
     desk.confirm_submitted()?;
     dispatch.delivery.wake();
     let answer = DeliveryHandle::answer_for(answers, &reference, dispatch.answer_wait).await;
     let mut confirmation = Confirmation::of(reference, answer);
+    confirmation.no_email = no_email;
     confirmation.login_url = receipt::login_url(caisse);
     confirmation.qr_code = receipt::qr::svg_data_url(&confirmation.login_url, 240)
         .ok_or_else(|| general(code::SYSTEM_INTERNAL))?;

@@ -77,6 +77,7 @@ pub async fn submit_identity(
     birth_month: Option<String>,
     birth_year: Option<String>,
     email: Option<String>,
+    no_email: Option<bool>,
     phone: Option<String>,
     keep_email_as_typed: Option<bool>,
 ) -> Answer<Next> {
@@ -87,6 +88,7 @@ pub async fn submit_identity(
         birth_month,
         birth_year,
         email,
+        no_email,
         phone,
     );
     let keep = keep_email_as_typed.unwrap_or(false);

@@ -80,6 +80,7 @@ pub fn identity_form(
     birth_month: Option<String>,
     birth_year: Option<String>,
     email: Option<String>,
+    no_email: Option<bool>,
     phone: Option<String>,
 ) -> IdentityForm {
     IdentityForm {
@@ -89,6 +90,7 @@ pub fn identity_form(
         birth_month: birth_month.unwrap_or_default(),
         birth_year: birth_year.unwrap_or_default(),
         email: email.unwrap_or_default(),
+        no_email: no_email.unwrap_or(false),
         phone,
     }
 }

@@ -782,7 +782,6 @@ export default Object.freeze({
           "lastName": "D'Aubigné-Lœw",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
-          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -795,17 +794,25 @@ export default Object.freeze({
           }
         ]
       },
-      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"Jeanne.DUPONT@exemple.fr\",\"\"]": {
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"\",\"\",\"noEmail\"]": {
         "ok": {
           "birthDate": "1969-05-03",
-          "email": "Jeanne.DUPONT@exemple.fr",
+          "email": null,
           "firstName": "Jeanne",
           "lastName": "Dupont",
-          "maskedEmail": "J•••@e•••.fr",
+          "maskedEmail": null,
           "phone": null,
-          "phoneNational": null,
           "suggestion": null
         }
+      },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"\",\"\"]": {
+        "errors": [
+          {
+            "code": "email.empty",
+            "field": "email",
+            "key": "error.email.empty"
+          }
+        ]
       },
       "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@exemple.fr\",\"\"]": {
         "errors": [
@@ -833,19 +840,6 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
-          "phoneNational": null,
-          "suggestion": null
-        }
-      },
-      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"jeanne.dupont@exemple.fr\",\"+590 690 12 34 56\"]": {
-        "ok": {
-          "birthDate": "1969-05-03",
-          "email": "jeanne.dupont@exemple.fr",
-          "firstName": "Jeanne",
-          "lastName": "Dupont",
-          "maskedEmail": "j•••@e•••.fr",
-          "phone": "+590690123456",
-          "phoneNational": "0690 12 34 56",
           "suggestion": null
         }
       },
@@ -857,19 +851,6 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
-          "phoneNational": "06 12 34 56 78",
-          "suggestion": null
-        }
-      },
-      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"jeanne.dupont@exemple.fr\",\"06 93 45 67 89\"]": {
-        "ok": {
-          "birthDate": "1969-05-03",
-          "email": "jeanne.dupont@exemple.fr",
-          "firstName": "Jeanne",
-          "lastName": "Dupont",
-          "maskedEmail": "j•••@e•••.fr",
-          "phone": "+262693456789",
-          "phoneNational": "0693 45 67 89",
           "suggestion": null
         }
       },
@@ -881,7 +862,6 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
-          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -893,7 +873,6 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
-          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -914,7 +893,6 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@g•••.com",
           "phone": null,
-          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -926,7 +904,6 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@g•••.com",
           "phone": null,
-          "phoneNational": null,
           "suggestion": "jeanne@gmail.com"
         }
       },
@@ -965,7 +942,6 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
-          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -977,7 +953,6 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
-          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -989,7 +964,6 @@ export default Object.freeze({
           "lastName": "Dupont-Le Gall",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
-          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -1015,7 +989,6 @@ export default Object.freeze({
           "lastName": "Ștefănescu-Mureșan Łoś Strauß",
           "maskedEmail": "c•••@o•••.fr",
           "phone": null,
-          "phoneNational": null,
           "suggestion": null
         }
       }
@@ -1786,8 +1759,7 @@ export default Object.freeze({
     "session.expired",
     "session.outOfOrder",
     "system.unavailable",
-    "system.internal",
-    "system.notConfigured"
+    "system.internal"
   ],
   "today": "2025-06-15"
 });

@@ -48,6 +48,8 @@ export default {
     const titleKey = outcome === 'alreadyEnrolled' ? 'confirmation.title.alreadyEnrolled'
       : outcome === 'counsellor' ? 'confirmation.title.counsellor' : 'confirmation.title.done';
     const [main, ...next] = MESSAGES[outcome];
+    // No e-mail address given: the password can only come by post, even before the MSA answers.
+    if (outcome === 'queued' && result.noEmail === true) next[0] = 'confirmation.queued.nextPostal';
     const total = Math.max(1, Number(ctx.kiosk.confirmationReturnSeconds) || 60);
 
     const countdown = h('p', { class: 'countdown__text' });

@@ -1,4 +1,6 @@
 // Step 3: nom, prénom, date de naissance (3 fields), e-mail, portable (facultatif).
+// « Je n'ai pas d'adresse e-mail » is a choice of its own (SPEC §2 step 3), not an empty
+// field: ticked, the e-mail field goes away and the screen says the password comes by post.
 // When Rust answers `emailSuggestion`, a gentle « Vouliez-vous dire … ? » offers
 // « Oui, corriger » (fills the field) or « Non, mon adresse est correcte »
 // (sends again with keepEmailAsTyped: true).
@@ -71,6 +73,27 @@ export default {
     setValue(email.input, v.email);
     setValue(phone.input, v.phone);
 
+    const noEmailBox = h('input', {
+      class: 'choice__input', type: 'checkbox', id: 'noEmail', name: 'noEmail', value: 'yes',
+      'aria-controls': 'email-group no-email-text',
+    });
+    const noEmailText = tx('identity.noEmail.text', undefined, 'p', { class: 'inset', id: 'no-email-text', hidden: true });
+    const noEmail = h('div', { class: 'form-group', id: 'noEmail-group', dataset: { field: 'noEmail' } },
+      h('div', { class: 'choice choice--checkbox' },
+        noEmailBox,
+        tx('identity.noEmail.label', undefined, 'label', { class: 'choice__label', for: 'noEmail' })),
+      noEmailText);
+    const applyNoEmail = (announce) => {
+      const none = noEmailBox.checked;
+      email.group.hidden = none;
+      noEmailText.hidden = !none;
+      if (none) email.input.value = '';
+      if (announce) ctx.announce(t(none ? 'identity.noEmail.text' : 'identity.noEmail.back'));
+    };
+    noEmailBox.checked = v.noEmail === true;
+    applyNoEmail(false);
+    noEmailBox.addEventListener('change', () => applyNoEmail(true));
+
     // The suggestion box lives right under the e-mail field.
     const suggestion = h('div', { class: 'suggestion', hidden: true, role: 'group', 'aria-labelledby': 'email-suggestion-text' });
     email.group.appendChild(suggestion);
@@ -83,7 +106,8 @@ export default {
       birthDay: birth.day.value,
       birthMonth: birth.month.value,
       birthYear: birth.year.value,
-      email: email.input.value,
+      email: noEmailBox.checked ? '' : email.input.value,
+      noEmail: noEmailBox.checked,
       phone: phone.input.value,
       keepEmailAsTyped,
     });
@@ -142,6 +166,7 @@ export default {
         firstName.group,
         birth.group,
         email.group,
+        noEmail,
         phone.group,
       ],
       groupFor: (field) => groups[field] || null,

@@ -52,7 +52,9 @@ export default {
       row('lastName', 'identity', s.lastName || ''),
       row('firstName', 'identity', s.firstName || ''),
       row('birthDate', 'identity', date),
-      row('email', 'identity', h('span', { class: 'break' }, s.email || '')),
+      row('email', 'identity', s.email
+        ? h('span', { class: 'break' }, s.email)
+        : tx('review.email.none', undefined, 'span', { dataset: { noEmail: 'true' } })),
       row('phone', 'identity', s.phone ? s.phone : tx('review.phone.none')),
       row('verification', 'verification', [
         tx(`review.kind.${verification.kind || 'none'}`, undefined, 'span', { class: 'block' }),

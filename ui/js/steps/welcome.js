@@ -1,5 +1,7 @@
-// Step 1: the attract screen. One big « S'inscrire » button, a language choice,
-// the display settings. No session yet: nothing personal is on screen.
+// Step 1: the attract screen. One big « S'inscrire » button, the other ways (« J'ai
+// déjà un compte », « J'ai oublié mon mot de passe », « Je n'ai pas reçu mon mot de
+// passe »: steps/triage.js), a language choice, the display settings. No session yet:
+// nothing personal is on screen.
 import { h, tx } from '../dom.js';
 import { renderSettings } from '../components/settings.js';
 import { getLanguage } from '../i18n.js';
@@ -40,6 +42,20 @@ export default {
     renderSettings(settings, 'welcome');
     options.appendChild(settings);
 
+    // The other ways: each opens one screen of steps/triage.js, whose « Retour » comes back
+    // here with the focus on the button that was pressed.
+    const triageButtons = ['account', 'forgot', 'notReceived'].map((path) => h('li', {},
+      h('button', {
+        type: 'button',
+        class: 'button button--secondary button--wide',
+        dataset: { triage: path },
+        onClick: () => ctx.hooks.triage(path),
+      }, tx(`welcome.triage.${path}`))));
+    const triage = h('section', { class: 'welcome__triage', 'aria-labelledby': 'welcome-triage-title' },
+      tx('welcome.triage.title', undefined, 'h2', { class: 'heading-m', id: 'welcome-triage-title' }),
+      h('ul', { class: 'button-list' }, triageButtons));
+    const from = ctx.data && typeof ctx.data.from === 'string' ? ctx.data.from : null;
+
     const notice = ctx.data && ctx.data.notice
       ? h('div', { class: 'notice', role: 'status' }, tx(ctx.data.notice, undefined, 'p'))
       : null;
@@ -56,8 +72,13 @@ export default {
             tx('welcome.prepare', undefined, 'p'),
             start),
           h('img', { class: 'welcome__picture', src: 'img/welcome.svg', alt: '', width: '320', height: '240' })),
+        triage,
         options,
       ],
+      mounted: () => {
+        const back = from ? triage.querySelector(`[data-triage="${from}"]`) : null;
+        if (back) /** @type {HTMLElement} */ (back).focus();
+      },
     };
   },
 };
