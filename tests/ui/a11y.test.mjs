@@ -66,6 +66,7 @@ async function tour(page, check) {
   await waitForStep(page, 'Le département de votre MSA');
   await check('5 département');
   await errors('5 département');
+  await page.getByRole('radio', { name: 'Non, une autre MSA' }).check();
   await page.getByLabel('Chercher un département').fill('loire');
   await check('5 département (filtered)');
   await page.getByLabel('Chercher un département').fill('');
