@@ -70,6 +70,9 @@ async function tour(page, check) {
   await page.getByLabel('Chercher un département').fill('loire');
   await check('5 département (filtered)');
   await page.getByLabel('Chercher un département').fill('');
+  await page.getByRole('radio', { name: 'Guadeloupe' }).check();
+  await page.locator('#department-overseas-explain').waitFor();
+  await check('5 département (overseas explained)');
   await chooseDepartment(page);
   await waitForStep(page, 'Vérifiez vos réponses');
   await check('6 review');
