@@ -66,9 +66,13 @@ async function tour(page, check) {
   await waitForStep(page, 'Le département de votre MSA');
   await check('5 département');
   await errors('5 département');
+  await page.getByRole('radio', { name: 'Non, une autre MSA' }).check();
   await page.getByLabel('Chercher un département').fill('loire');
   await check('5 département (filtered)');
   await page.getByLabel('Chercher un département').fill('');
+  await page.getByRole('radio', { name: 'Guadeloupe' }).check();
+  await page.locator('#department-overseas-explain').waitFor();
+  await check('5 département (overseas explained)');
   await chooseDepartment(page);
   await waitForStep(page, 'Vérifiez vos réponses');
   await check('6 review');

@@ -45,7 +45,7 @@ async function expectErrors(page, expected, kept = []) {
   const links = summary.getByRole('link');
   assert.equal(await links.count(), expected.length, `summary has ${expected.length} link(s)`);
   for (const [i, e] of expected.entries()) {
-    const text = message(e.field, e.code);
+    const text = e.text || message(e.field, e.code);
     assert.equal(norm(await links.nth(i).textContent()), text, `summary link ${i}`);
     const describedBy = e.describedBy || e.control;
     const desc = await description(describedBy);
@@ -64,18 +64,20 @@ test('NIR step: every NIR code', async () => {
   const { context, page, problems } = await openApp(browser, server.url);
   await startEnrolment(page);
   const nir = page.getByLabel('Numéro de sécurité sociale', { exact: true });
+  // [typed, code, shown (grouped as typed), message when it is not the plain one]
   const cases = [
-    ['', 'nir.empty'],
-    ['12345', 'nir.length'],
-    ['2690549X88157', 'nir.format'],
-    ['269054958815700', 'nir.checksum'],
-    ['7690549588157', 'nir.counsellor'],
-    ['2691549588157', 'nir.structure'],
+    ['', 'nir.empty', ''],
+    ['12345', 'nir.length', '1 23 45', 'Il faut 13 chiffres. Vous en avez tapé 5.'],
+    ['2 69 05 49 588 15', 'nir.length', '2 69 05 49 588 15', 'Il faut 13 chiffres. Vous en avez tapé 12.'],
+    ['2690549X88157', 'nir.format', '2 69 05 49 X88 157'],
+    ['269054958815700', 'nir.checksum', '2 69 05 49 588 157 00'],
+    ['7690549588157', 'nir.counsellor', '7 69 05 49 588 157'],
+    ['2691549588157', 'nir.structure', '2 69 15 49 588 157'],
   ];
-  for (const [value, code] of cases) {
+  for (const [value, code, shown, text] of cases) {
     await nir.fill(value);
     await next(page);
-    await expectErrors(page, [{ field: 'nir', code, control: nir }], [[nir, value]]);
+    await expectErrors(page, [{ field: 'nir', code, control: nir, text }], [[nir, shown]]);
   }
   // The hint (format + example) is there before any error, linked to the field.
   await nir.fill('2 69 05 49 588 157');
@@ -86,14 +88,20 @@ test('NIR step: every NIR code', async () => {
   await context.close();
 });
 
-test('NIR hint states the format, an example, Corsica and the 15-character form before typing', async () => {
+test('NIR: one short hint with an example, and the card picture with the 13 characters circled', async () => {
   const { context, page } = await openApp(browser, server.url);
   await startEnrolment(page);
   const nir = page.getByLabel('Numéro de sécurité sociale', { exact: true });
   const desc = await description(nir);
-  assert.match(desc, /Tapez les 13 premiers chiffres\. Exemple : 2 69 05 49 588 157/);
-  assert.match(desc, /2A ou 2B/);
-  assert.match(desc, /les 15 chiffres/);
+  assert.match(desc, /13 premiers chiffres .*Exemple : 2 69 05 49 588 157/);
+  assert.equal(await page.locator('.step--nir .hint').count(), 1, 'one hint');
+  const picture = page.getByRole('img', { name: /carte Vitale.*13 chiffres à taper/ });
+  assert.equal(await picture.getAttribute('src'), 'img/carte-vitale-nir.svg');
+  assert.ok(await picture.evaluate((img) => img.complete && img.naturalWidth > 0), 'the picture loads');
+  // Typed in lower case with Corsica's « 2a »: grouped, upper-cased, spelled out for screen readers.
+  await nir.pressSequentially('255082a168025');
+  assert.equal(await nir.inputValue(), '2 55 08 2A 168 025');
+  assert.match(norm(await description(nir)), /13 chiffres tapés : 2 5 5 0 8 2 A 1 6 8 0 2 5/);
   assert.equal(await nir.getAttribute('inputmode'), 'text');
   assert.equal(await nir.getAttribute('type'), 'text');
   assert.equal(await nir.getAttribute('autocapitalize'), 'characters');
@@ -114,8 +122,8 @@ test('identity step: names, dates, e-mail, phone errors; the e-mail suggestion',
   const day = birth.getByLabel('Jour');
   const month = birth.getByLabel('Mois');
   const year = birth.getByLabel('Année');
-  const email = page.getByLabel('Adresse e-mail', { exact: true });
-  const phone = page.getByLabel('Téléphone portable (si vous voulez)');
+  const email = page.getByLabel('Adresse e-mail');
+  const phone = page.getByLabel('Téléphone portable (facultatif)');
 
   // Everything empty: four errors at once, in page order.
   await next(page);
@@ -248,32 +256,45 @@ test('département step: empty, overseas, Mayotte; the search filters the list',
   await fillVerification(page, 'none');
   await waitForStep(page, 'Le département de votre MSA');
 
+  // One question first: the agency's own MSA, nothing pre-selected.
+  const own = page.getByRole('group', { name: /^Votre MSA est-elle la MSA Loire-Atlantique-Vendée/ });
+  const yes = own.getByRole('radio', { name: 'Oui' });
+  assert.equal(await own.getByRole('radio', { checked: true }).count(), 0);
+  assert.equal(await page.getByLabel('Chercher un département').isVisible(), false, 'the list waits for « Non »');
+
+  await next(page);
+  await expectErrors(page, [{ field: 'department', code: 'department.empty', control: yes, describedBy: own, invalid: false }]);
+
+  await own.getByRole('radio', { name: 'Non, une autre MSA' }).check();
   const group = page.getByRole('group', { name: 'Choisissez votre département' });
-  // The agency's département comes first; nothing is pre-selected.
+  // Every département (this agency's first), then overseas; none chosen.
   const radios = group.getByRole('radio');
   assert.equal(await radios.count(), 96 + 5);
   assert.match(await radios.first().evaluate((el) => el.labels[0].textContent), /44\s+Loire-Atlantique/);
   assert.equal(await group.getByRole('radio', { checked: true }).count(), 0);
 
-  await next(page);
-  await expectErrors(page, [{ field: 'department', code: 'department.empty', control: radios.first(), describedBy: group, invalid: false }]);
-
   const search = page.getByLabel('Chercher un département');
   await search.fill('cote');
   const visible = async () => group.getByRole('radio').evaluateAll((els) => els.filter((e) => e.checkVisibility()).map((e) => e.value));
-  // Côte-d'Or, Côtes-d'Armor, and the two départements of « MSA Côtes Normandes »; 44 (this agency) stays on top.
-  assert.deepEqual((await visible()).sort(), ['14', '21', '22', '44', '50']);
+  // Côte-d'Or, Côtes-d'Armor, and the two départements of « MSA Côtes Normandes ».
+  assert.deepEqual((await visible()).sort(), ['14', '21', '22', '50']);
   await search.fill('2a');
-  assert.deepEqual(await visible(), ['44', '2A']);
+  assert.deepEqual(await visible(), ['2A']);
   await search.fill('');
 
+  // Overseas: explained right under the choice, with what to do next; never sent, never an error.
+  const explain = page.locator('#department-overseas-explain');
   await page.getByRole('radio', { name: 'Guadeloupe' }).check();
+  await explain.waitFor();
+  assert.match(norm(await explain.textContent()), /CGSS de la Guadeloupe.*Demandez à l'accueil/);
   await next(page);
-  await expectErrors(page, [{ field: 'department', code: 'department.overseas', control: page.getByRole('radio', { name: 'Guadeloupe' }), describedBy: group, invalid: false }]);
+  await eventually(() => explain.evaluate((el) => el === document.activeElement), { message: '« Suivant » shows the explanation again' });
+  assert.equal(await page.getByRole('heading', { name: 'Il y a un problème' }).count(), 0, 'no error summary');
+  assert.ok(!(await page.title()).startsWith('Erreur'), 'no « Erreur » in the title');
   assert.ok(await page.getByRole('radio', { name: 'Guadeloupe' }).isChecked(), 'choice kept');
   await page.getByRole('radio', { name: 'Mayotte' }).check();
-  await next(page);
-  await expectErrors(page, [{ field: 'department', code: 'department.mayotte', control: page.getByRole('radio', { name: 'Mayotte' }), describedBy: group, invalid: false }]);
+  assert.match(norm(await explain.textContent()), /MSA d'Armorique/);
+  assert.equal((await calls(page, 'submit_department')).filter((c) => /^97/.test(c.args.code)).length, 0, 'nothing sent for overseas');
 
   await chooseDepartment(page, 'Corse-du-Sud');
   await waitForStep(page, 'Vérifiez vos réponses');

@@ -251,9 +251,19 @@ export async function fillVerification(page, kind) {
   await next(page);
 }
 
+/** « Oui » for the agency's own MSA (the default, Loire-Atlantique), else « Non » and the tile. */
 export async function chooseDepartment(page, name = 'Loire-Atlantique') {
-  await page.getByRole('radio', { name }).first().check();
+  if (name === 'Loire-Atlantique') await page.getByRole('radio', { name: 'Oui' }).check();
+  else {
+    await page.getByRole('radio', { name: 'Non, une autre MSA' }).check();
+    await page.getByRole('radio', { name }).first().check();
+  }
   await next(page);
+}
+
+/** « Non » to the agency's own MSA: the searchable list appears. */
+export async function otherDepartment(page) {
+  await page.getByRole('radio', { name: 'Non, une autre MSA' }).check();
 }
 
 /** Steps 2 → 6 with the defaults. */

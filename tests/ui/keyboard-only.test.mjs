@@ -69,10 +69,14 @@ test('keyboard-only enrolment', async () => {
   await waitForStep(page, 'Le département de votre MSA');
 
   // The search box filters; Enter in it does not send the form.
-  await tabTo(page, page.getByRole('radio', { name: 'Loire-Atlantique' }));
+  // « Non » to the agency's MSA (arrow in the yes/no group), then the search is next.
+  await tabTo(page, page.getByRole('radio', { name: 'Oui' }));
+  await page.keyboard.press('ArrowDown');
+  assert.ok(await page.getByRole('radio', { name: 'Non, une autre MSA' }).isChecked());
   await page.keyboard.press('Tab');
   assert.ok(await isFocused(page.getByLabel('Chercher un département')));
-  await page.keyboard.type('Vendée');
+  // By number: « Vendée » also finds 44, whose caisse is « MSA Loire-Atlantique-Vendée ».
+  await page.keyboard.type('85');
   await page.keyboard.press('Enter');
   await page.keyboard.press('Tab');
   assert.ok(await isFocused(page.getByRole('radio', { name: 'Vendée' })));

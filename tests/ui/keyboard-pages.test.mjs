@@ -139,6 +139,7 @@ test('names in Romanian, Polish, German, Danish, Portuguese, Spanish and e-mails
   await tap(page, '123,45', amount);
   await next(page);
   await waitForStep(page, 'Le département de votre MSA');
+  await page.getByRole('radio', { name: 'Non, une autre MSA' }).click();
   await page.getByRole('radio', { name: 'Vendée' }).click();
   await next(page);
   await waitForStep(page, 'Vérifiez vos réponses');

@@ -291,8 +291,11 @@ export class Wizard {
       seen.add(id);
       const group = error.field && current.view.groupFor ? current.view.groupFor(error.field) : null;
       const target = error.field && current.view.targetFor ? current.view.targetFor(error.field) : null;
-      if (group) showFieldError(group, key);
-      items.push({ messageKey: key, target: group ? target : null });
+      // Figures the step knows for its message (« Vous en avez tapé 11. »): Rust's error
+      // `params` when sent (docs/contracts.md), else the step's own count of what is in the field.
+      const params = error.params || (current.view.paramsFor ? current.view.paramsFor(error) : undefined);
+      if (group) showFieldError(group, key, params);
+      items.push({ messageKey: key, params, target: group ? target : null });
     }
     this.updateTitle(true);
     showErrorSummary(current.summary, items);

@@ -6,7 +6,7 @@
 import { h, tx } from '../dom.js';
 
 /**
- * @typedef {{messageKey: string, target: HTMLElement|null}} SummaryItem
+ * @typedef {{messageKey: string, params?: Record<string, unknown>, target: HTMLElement|null}} SummaryItem
  */
 
 /** Builds the (hidden) summary container placed at the top of each step. */
@@ -29,7 +29,7 @@ export function createErrorSummary() {
 export function showErrorSummary(summary, items) {
   const list = h('ul', { class: 'error-summary__list' });
   for (const item of items) {
-    const text = tx(item.messageKey);
+    const text = tx(item.messageKey, item.params);
     if (item.target && item.target.id) {
       const target = item.target;
       list.appendChild(h('li', {}, h('a', {

@@ -25,8 +25,9 @@ function removeDescribedBy(el, id) {
  * are shown one under the other.
  * @param {HTMLElement} group
  * @param {string} messageKey
+ * @param {Record<string, unknown>} [params] i18n params of the message
  */
-export function showFieldError(group, messageKey) {
+export function showFieldError(group, messageKey, params) {
   const errorId = `${group.id}-error`;
   let message = group.querySelector(`#${CSS.escape(errorId)}`);
   if (!message) {
@@ -40,7 +41,7 @@ export function showFieldError(group, messageKey) {
   }
   message.appendChild(h('p', { class: 'error-message__line' },
     tx('error.prefix', undefined, 'span', { class: 'visually-hidden' }),
-    tx(messageKey)));
+    tx(messageKey, params)));
   group.classList.add('form-group--error');
 
   const fieldset = group.querySelector(':scope > fieldset');

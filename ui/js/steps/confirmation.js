@@ -1,5 +1,6 @@
 // Step 7: what happened and what comes next, from `submit_enrolment`'s outcome,
-// with the request reference in big characters. An announced countdown
+// with the request reference in big characters; outcome, reference, countdown and
+// « Terminer » come first and fit the screen at every text size. An announced countdown
 // (`confirmationReturnSeconds`) brings the welcome screen back; any touch gives
 // the full time again (WCAG 2.2.1); « Terminer » goes back at once.
 // Beside the reference, the QR code of the caisse's site (made by Rust, an SVG
@@ -115,26 +116,30 @@ export default {
       ? tx(main, { email: result.maskedEmail || '' }, 'p', { class: 'panel__text' })
       : tx(main, undefined, 'p', { class: 'panel__text' });
 
+    // Outcome, reference, countdown and « Terminer » first, in reading order, so that all
+    // four fit the kiosk's screen without scrolling at every text size (1280×800, 1366×768);
+    // what comes next, the QR code and the receipt follow below.
     return {
       noForm: true,
       titleKey,
       nodes: [
         h('div', { class: `panel panel--${outcome}` },
           message,
-          h('div', { class: 'reference-row' },
-            h('p', { class: 'reference' },
-              tx('confirmation.reference', undefined, 'span', { class: 'reference__label' }),
-              ' ',
-              h('strong', { class: 'reference__value' }, result.reference || '')),
-            qrFigure(result))),
-        printButton,
-        printStatus,
-        h('div', { class: 'next-steps' }, next.map((key) => tx(key, undefined, 'p'))),
-        tx('confirmation.reference.why', undefined, 'p', { class: 'hint' }),
+          h('p', { class: 'reference' },
+            tx('confirmation.reference', undefined, 'span', { class: 'reference__label' }),
+            ' ',
+            h('strong', { class: 'reference__value' }, result.reference || ''))),
         h('div', { class: 'countdown' },
           countdown,
-          tx('confirmation.stay', undefined, 'p', { class: 'hint' })),
-        h('button', { type: 'button', class: 'button button--start', onClick: finish }, tx('confirmation.finish')),
+          h('button', { type: 'button', class: 'button button--start button--finish', onClick: finish }, tx('confirmation.finish')),
+          tx('confirmation.stay', undefined, 'p', { class: 'hint countdown__stay' })),
+        h('div', { class: 'confirmation__more' },
+          h('div', { class: 'next-steps' },
+            next.map((key) => tx(key, undefined, 'p')),
+            tx('confirmation.reference.why', undefined, 'p', { class: 'hint' }),
+            printButton,
+            printStatus),
+          qrFigure(result)),
       ],
       mounted: () => { start(); if (mode === 'auto') print(); },
       unmount: stop,
