@@ -1,10 +1,13 @@
 //! What the agency's IT team sees of a running kiosk, and the clocks everything reads:
 //! `status.json` (each part owns one key), the logs, the maintenance commands; and how the kiosk
-//! keeps itself up: its availability, the webview's rendering mode, the web process's crashes.
+//! keeps itself up: its availability, the webview's rendering mode, the web process's crashes;
+//! and what the agency console hears of it: the heartbeat and « Besoin d'aide ? » calls.
 
 pub mod availability;
 pub mod cli;
 pub mod clock;
+pub mod heartbeat;
+pub mod help;
 pub mod logging;
 pub mod rendering;
 pub mod status_file;
