@@ -17,6 +17,9 @@ const COMMANDS: &[&str] = &[
     "submit_enrolment",
     "report_activity",
     "print_receipt",
+    "help_request",
+    "help_close",
+    "help_state",
 ];
 
 fn main() {

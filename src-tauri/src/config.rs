@@ -55,6 +55,10 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// The receipt printer (`[receipt]`); `None`: the kiosk has no printer and offers no receipt.
     pub receipt: Option<crate::receipt::ReceiptConfig>,
+    /// « Besoin d'aide ? » when the backend cannot be reached (`[help] hook`, issue 15).
+    pub help_hook: Option<crate::ops::help::Hook>,
+    /// How often the heartbeat is sent without a change (`[heartbeat] interval_seconds`).
+    pub heartbeat_every: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +171,22 @@ struct RawConfig {
     receipt: Option<RawReceipt>,
     #[serde(default)]
     display: RawDisplay,
+    #[serde(default)]
+    help: RawHelp,
+    #[serde(default)]
+    heartbeat: RawHeartbeat,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHelp {
+    hook: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeartbeat {
+    interval_seconds: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -433,6 +453,35 @@ impl Config {
             }
         };
 
+        let help_hook = match raw.help.hook {
+            None => None,
+            Some(words) => match words.split_first() {
+                Some((program, args))
+                    if Path::new(program).is_absolute() && !program.trim().is_empty() =>
+                {
+                    Some(crate::ops::help::Hook {
+                        program: program.clone(),
+                        args: args.to_vec(),
+                    })
+                }
+                _ => {
+                    return Err(bad(
+                        "help.hook",
+                        "does not start with an absolute path".to_owned(),
+                        "a list: the program's absolute path, then its arguments, e.g. [\"/usr/local/bin/sonnette\", \"accueil\"]",
+                    ))
+                }
+            },
+        };
+        let heartbeat_every =
+            seconds_in(raw.heartbeat.interval_seconds, 60, 10..=3600).map_err(|v| {
+                bad(
+                    "heartbeat.interval_seconds",
+                    format!("is {v}"),
+                    "a whole number of seconds from 10 to 3600",
+                )
+            })?;
+
         Ok(Config {
             mode: raw.mode.unwrap_or(Mode::Kiosk),
             tablet_fullscreen: raw.tablet.fullscreen.unwrap_or(true),
@@ -461,6 +510,8 @@ impl Config {
             rendering,
             data_dir: raw.data_dir,
             receipt,
+            help_hook,
+            heartbeat_every,
         })
     }
 }
@@ -602,6 +653,13 @@ mod tests {
             ("[display]\nrendering = \"\"", "display.rendering"),
             ("[display]\nrendering = 1", "rendering"),
             ("[display]\nrenderer = \"gpu\"", "renderer"),
+            ("[help]\nhook = []", "help.hook"),
+            ("[help]\nhook = [\"sonnette\"]", "help.hook"),
+            ("[help]\nhok = [\"/bin/true\"]", "hok"),
+            (
+                "[heartbeat]\ninterval_seconds = 1",
+                "heartbeat.interval_seconds",
+            ),
         ];
         for (text, key) in cases {
             let message = parse(text).unwrap_err().to_string();
@@ -611,6 +669,20 @@ mod tests {
             );
             assert!(message.contains("kiosk.toml"), "{message:?} names no file");
         }
+    }
+
+    #[test]
+    fn the_help_hook_and_the_heartbeat_are_optional() {
+        let config = parse("").unwrap();
+        assert_eq!(config.help_hook, None);
+        assert_eq!(config.heartbeat_every, Duration::from_secs(60));
+        let config =
+            parse("[help]\nhook = [\"/usr/local/bin/sonnette\", \"accueil\"]\n[heartbeat]\ninterval_seconds = 15\n")
+                .unwrap();
+        let hook = config.help_hook.unwrap();
+        assert_eq!(hook.program, "/usr/local/bin/sonnette");
+        assert_eq!(hook.args, ["accueil"]);
+        assert_eq!(config.heartbeat_every, Duration::from_secs(15));
     }
 
     #[test]

@@ -35,7 +35,7 @@ async function tour(page, check) {
   };
 
   await check('1 welcome');
-  await dialog("Besoin d'aide ?", "Besoin d'aide ?", 'help dialog');
+  await dialog("Besoin d'aide ?", 'Un conseiller va venir', 'help dialog');
   await dialog('Affichage', 'Affichage', 'display dialog');
 
   await startEnrolment(page);

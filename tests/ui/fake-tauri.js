@@ -33,6 +33,9 @@
     receiptPrint: 'off',
     printer: 'ok',
     availability: { state: 'ready' },
+    // What help_request answers, as Rust's ops::help::HelpView: {state: 'open'}, or
+    // {state: 'unreached', hook: false} when the backend cannot be reached.
+    help: { state: 'open' },
   }, window.__FAKE_TAURI_CONFIG__ || {});
 
   // Everything enrol-core knows comes from tests/ui/generated/enrol-data.js (rendered by
@@ -49,6 +52,8 @@
   const listeners = {};
   let session = null;
   let idleTimers = [];
+  // The help call Rust holds (its idle clock waits meanwhile), or null.
+  let helpView = null;
 
   const err = (code, field) => ({ code, field: field || null, key: `error.${code}` });
   const reject = (errors) => Promise.reject({ errors });
@@ -64,7 +69,7 @@
 
   function armIdle() {
     clearIdle();
-    if (!config.rustIdle || !session) return;
+    if (!config.rustIdle || !session || helpView) return;
     const idle = config.idleSeconds * 1000;
     const warn = config.idleWarningSeconds * 1000;
     idleTimers.push(setTimeout(() => emit('idle-warning', { secondsLeft: config.idleWarningSeconds }), idle));
@@ -134,6 +139,19 @@
       session = null;
       clearIdle();
       return null;
+    },
+    help_request() {
+      if (!helpView) helpView = { ...config.help };
+      clearIdle();
+      return helpView;
+    },
+    help_close() {
+      helpView = null;
+      armIdle();
+      return { state: 'none' };
+    },
+    help_state() {
+      return helpView || { state: 'none' };
     },
     report_activity() {
       requireSession();
@@ -278,6 +296,13 @@
     emit,
     get session() { return session; },
     setCguVersion(v) { cguOverride = v; },
+    get helpView() { return helpView; },
+    /** An agent closes the call at the console: Rust's help-changed, its idle clock from full. */
+    agentClosesHelp() {
+      helpView = null;
+      armIdle();
+      emit('help-changed', { state: 'closedByAgent' });
+    },
     setAvailability(availability) {
       config.availability = availability;
       if (availability.state !== 'ready') { session = null; clearIdle(); }

@@ -135,10 +135,10 @@ test('help dialog, and « Abandonner » asks first: « Non » keeps everything, 
   await nir.focus();
 
   await page.getByRole('button', { name: "Besoin d'aide ?" }).click();
-  const help = page.getByRole('dialog', { name: "Besoin d'aide ?" });
+  const help = page.getByRole('dialog', { name: 'Un conseiller va venir' });
   await help.waitFor();
-  assert.match((await help.textContent()).replace(/\s+/g, ' '), /Un conseiller peut vous aider\. Faites signe à l'accueil\./);
-  assert.ok(await isFocused(help.getByRole('button', { name: 'Fermer' })));
+  assert.match((await help.textContent()).replace(/\s+/g, ' '), /Restez près de la borne\.\s*Vos réponses sont gardées\./);
+  assert.ok(await isFocused(help.getByRole('button', { name: "Je n'ai plus besoin d'aide" })));
   await page.keyboard.press('Escape');
   await help.waitFor({ state: 'hidden' });
   assert.ok(await isFocused(page.getByRole('button', { name: "Besoin d'aide ?" })), 'focus back on the help button');

@@ -94,4 +94,9 @@ export const api = {
   reportActivity: () => invoke('report_activity'),
   /** Step 7: prints the confirmed enrolment's receipt, in the screen's language. */
   printReceipt: () => invoke('print_receipt', { lang: document.documentElement.lang || 'fr' }),
+  /** « Besoin d'aide ? »: `{state: 'calling'|'open'|'unreached', hook?}`; changes come as `help-changed`. */
+  helpRequest: () => invoke('help_request'),
+  /** « Je n'ai plus besoin d'aide »: the call ends, the idle clock starts again. */
+  helpClose: () => invoke('help_close'),
+  helpState: () => invoke('help_state'),
 };

@@ -8,7 +8,8 @@ import { api, listen } from './ipc.js';
 import { Wizard } from './wizard.js';
 import { IdleWatcher } from './components/idle-dialog.js';
 import { OnScreenKeyboard } from './components/keyboard.js';
-import { confirmCancel, showHelp } from './components/confirm-dialog.js';
+import { confirmCancel } from './components/confirm-dialog.js';
+import { HelpDialog } from './components/help-dialog.js';
 import { openModal, closeModal, closeAll } from './components/modal.js';
 import { renderSettings, resetSettings } from './components/settings.js';
 import { lockDown } from './lockdown.js';
@@ -58,6 +59,15 @@ const idle = new IdleWatcher({
   },
 });
 
+// While someone waits for an agent, the page's idle clock stops (Rust holds its own).
+const help = new HelpDialog({
+  dialog: elements.helpDialog,
+  api,
+  onHold: () => idle.stop(),
+  onRelease: () => { if (ENROLMENT_STEPS.has(wizard.stepId)) idle.start(); },
+  announce: (text) => wizard.announce(text),
+});
+
 const wizard = new Wizard({
   root: elements.root,
   live: elements.live,
@@ -76,8 +86,9 @@ const wizard = new Wizard({
     beforeRender: () => keyboard.park(),
     onStepShown: (stepId) => {
       const enrolling = ENROLMENT_STEPS.has(stepId);
-      elements.cancel.hidden = !enrolling;
-      if (enrolling) idle.start();
+      // Its slot stays when it is off, so that « Besoin d'aide ? » never moves.
+      elements.cancel.toggleAttribute('data-off', !enrolling);
+      if (enrolling && help.state === 'none') idle.start();
       else idle.stop();
     },
   },
@@ -137,6 +148,7 @@ function clearPage() {
   idle.stop();
   keyboard.reset();
   closeAll();
+  help.forget();
   for (const form of document.querySelectorAll('form')) form.reset();
   wizard.reset();
   try { window.sessionStorage.clear(); } catch { /* storage may be disabled */ }
@@ -218,13 +230,14 @@ async function boot() {
   keyboard.setEnabled(kiosk.mode === 'kiosk' && kiosk.onScreenKeyboard === true);
   updateLanguageButton();
 
-  elements.help.addEventListener('click', () => showHelp(elements.helpDialog));
+  elements.help.addEventListener('click', () => help.open());
   elements.settings.addEventListener('click', openSettings);
   elements.language.addEventListener('click', () => { const other = otherLanguage(); if (other) switchLanguage(other); });
   elements.cancel.addEventListener('click', cancelEnrolment);
 
   await listen('availability-changed', (payload) => applyAvailability(payload));
   await listen('idle-warning', (payload) => idle.rustWarning(payload));
+  await listen('help-changed', (payload) => help.changed(payload));
   await listen('session-expired', () => {
     // Nothing to wipe on the welcome screen; the confirmation screen has its own
     // countdown and shows no answer, only the reference to note.
@@ -240,6 +253,7 @@ async function boot() {
   }
   if (availability && availability.state === 'unavailable') applyAvailability(availability);
   else wizard.show('welcome');
+  help.resume();
   document.documentElement.classList.add('ready');
 }
 

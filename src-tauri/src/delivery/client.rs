@@ -51,6 +51,8 @@ pub fn is_misconfigured(code: &str) -> bool {
 
 pub struct BackendClient {
     http: reqwest::Client,
+    /// The backend's base URL, ending with `/` (see [`enrolments_url`]).
+    base: Url,
     enrolments_url: Url,
     token: Secret,
 }
@@ -78,11 +80,43 @@ impl BackendClient {
             .https_only(!plain_http_allowed)
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let enrolments_url = enrolments_url(base)?;
+        let base = enrolments_url
+            .join("../")
+            .map_err(|e| format!("backend URL: {e}"))?;
         Ok(BackendClient {
             http,
-            enrolments_url: enrolments_url(base)?,
+            base,
+            enrolments_url,
             token,
         })
+    }
+
+    /// A request to `base` + `path` (`v1/kiosks/…`) with the kiosk's bearer token: the
+    /// heartbeat and the help calls of docs/contracts.md §4 (`ops::heartbeat`, `ops::help`).
+    /// Same client, so the same rules: no redirect, HTTPS except to loopback, timeouts.
+    pub fn kiosk_request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> Result<reqwest::RequestBuilder, Transient> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|_| transient(&format!("{MISCONFIGURED}path")))?;
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", self.token.expose()))
+            .map_err(|_| transient("token-malformed"))?;
+        authorization.set_sensitive(true);
+        Ok(self
+            .http
+            .request(method, url)
+            .header(AUTHORIZATION, authorization))
+    }
+
+    /// The code of a failure before any answer (`timeout`, `unreachable`, `transport`,
+    /// `misconfigured-tls`), for the callers of [`kiosk_request`](Self::kiosk_request).
+    pub fn failure_code(error: &reqwest::Error) -> &'static str {
+        transport_code(error)
     }
 
     /// The token from the keyring; `None` when the kiosk was never provisioned.

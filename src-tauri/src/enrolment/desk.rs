@@ -121,6 +121,19 @@ impl Desk {
         self.if_session(|session, _| session.submit_failed());
     }
 
+    /// The live session's step, if any (its number goes into the heartbeat: never an answer).
+    pub fn step(&self) -> Option<Step> {
+        self.lock().as_ref().map(Session::step)
+    }
+
+    /// Counts now as activity, if there is a session: the idle clock held while a help call
+    /// is open, and restarted from full when it closes.
+    pub fn touch(&self) {
+        if let Some(session) = self.lock().as_mut() {
+            session.touch(Instant::now());
+        }
+    }
+
     /// An enrolment is in progress (a session exists): no update installs then.
     pub fn is_busy(&self) -> bool {
         self.lock().is_some()

@@ -53,6 +53,10 @@ pub async fn cancel_session<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Answer<()> {
     let cancelled = state.desk.cancel();
+    // A help call of this session ends with it.
+    if state.help.holds() {
+        super::help::end_call(&state);
+    }
     state.receipts.forget();
     window::clear_browsing_data(&app);
     cancelled?;

@@ -1,6 +1,7 @@
 //! The authoritative idle clock: every tick it asks the desk about the session, warns the page
 //! once (`idle-warning`), and when the session ends empties the webview and tells the page
 //! (`session-expired`). The decision is `enrolment::Desk::idle_check`; only the events are here.
+//! While a help call is held (`ops::help`), the clock waits.
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,12 @@ pub(super) async fn clock<R: Runtime>(app: AppHandle<R>, tick: Duration) {
     loop {
         ticks.tick().await;
         let state = app.state::<AppState>();
+        if state.help.holds() {
+            // Someone is waiting for an agent (« Besoin d'aide ? »): the session stays fresh,
+            // so the clock starts again from full when the call is closed.
+            state.desk.touch();
+            continue;
+        }
         match state.desk.idle_check(Instant::now(), &state.config.idle) {
             IdleVerdict::Quiet => {}
             IdleVerdict::Warn { seconds_left } => {

@@ -4,6 +4,7 @@
 
 mod commands;
 pub mod heal;
+mod help;
 mod idle;
 pub mod ipc;
 pub mod state;
@@ -53,15 +54,21 @@ pub fn build_app<R: Runtime>(
             commands::submit_enrolment,
             commands::report_activity,
             commands::print_receipt,
+            help::help_request,
+            help::help_close,
+            help::help_state,
         ])
         .setup(setup)
 }
 
-/// Makes `state` reachable by the commands and starts the idle clock.
+/// Makes `state` reachable by the commands and starts the idle clock, the help call's events
+/// and the heartbeat (once the backend's token is known).
 pub fn serve<R: Runtime>(app: &App<R>, state: AppState) {
     let tick = state.idle_tick;
     app.manage(state);
     tauri::async_runtime::spawn(idle::clock(app.handle().clone(), tick));
+    tauri::async_runtime::spawn(help::forward_changes(app.handle().clone()));
+    tauri::async_runtime::spawn(help::beat(app.handle().clone()));
 }
 
 /// The kiosk itself: the Wry runtime, the updater plugin, the OS keyring, the window.

@@ -16,6 +16,7 @@ use crate::enrolment::cgu::Cgu;
 use crate::enrolment::desk::Desk;
 use crate::enrolment::submit::Dispatch;
 use crate::ops::availability::{Board, Reason};
+use crate::ops::help::HelpDesk;
 use crate::ops::web_process::CrashLog;
 use crate::receipt::{Agency, Printing, Receipts};
 use crate::secrets::{self, SecretStore};
@@ -48,6 +49,10 @@ pub struct AppState {
     pub data_dir: Option<PathBuf>,
     /// Step 7's receipt and the agency's printer, if any (`[receipt]`).
     pub receipts: Receipts,
+    /// « Besoin d'aide ? »: the kiosk's one help call; while held, the idle clock waits.
+    pub help: Arc<HelpDesk>,
+    /// The backend client, once the keyring gave the token: heartbeats and help calls.
+    backend: OnceLock<Arc<BackendClient>>,
 }
 
 /// What the keyring unlocks: the open outbox and the backend client.
@@ -91,7 +96,14 @@ impl AppState {
             availability: Board::default(),
             web_process: Mutex::default(),
             data_dir,
+            help: Arc::default(),
+            backend: OnceLock::new(),
         }
+    }
+
+    /// The backend client, once prepared with the kiosk's token.
+    pub fn backend(&self) -> Option<Arc<BackendClient>> {
+        self.backend.get().cloned()
     }
 
     /// The open outbox, once prepared.
@@ -191,6 +203,9 @@ impl AppState {
     /// page's availability changed.
     pub fn install(&self, prepared: Prepared) -> Option<crate::ops::availability::Availability> {
         let Prepared { outbox, client } = prepared;
+        if let Some(client) = &client {
+            let _ = self.backend.set(client.clone());
+        }
         if let (Ok(()), Some(status)) = (self.outbox.set(outbox.clone()), self.status_path()) {
             let report = StatusReport::new(status, self.config.backend.url.as_str());
             tauri::async_runtime::spawn(self.delivery.clone().run(outbox, client, report));

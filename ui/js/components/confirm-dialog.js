@@ -24,14 +24,3 @@ export function confirmCancel(dialog) {
     openModal(dialog, { initialFocus: no, onCancel: onNo });
   });
 }
-
-/** The « Besoin d'aide ? » dialog: information only, one « Fermer » button. */
-export function showHelp(dialog) {
-  const close = dialog.querySelector('[data-action="close"]');
-  const onClose = () => {
-    close.removeEventListener('click', onClose);
-    closeModal(dialog);
-  };
-  close.addEventListener('click', onClose);
-  openModal(dialog, { initialFocus: close, onCancel: onClose });
-}
