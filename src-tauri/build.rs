@@ -17,6 +17,9 @@ const COMMANDS: &[&str] = &[
     "submit_enrolment",
     "report_activity",
     "print_receipt",
+    "speech_say",
+    "speech_stop",
+    "speech_settings",
 ];
 
 fn main() {

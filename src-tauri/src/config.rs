@@ -55,6 +55,33 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// The receipt printer (`[receipt]`); `None`: the kiosk has no printer and offers no receipt.
     pub receipt: Option<crate::receipt::ReceiptConfig>,
+    /// Built-in speech output (`[speech]`, issue 19; EN 301 549 §5.1.3): see `speech`.
+    pub speech: SpeechConfig,
+}
+
+/// `[speech]`: whether the kiosk may speak, whether it starts speaking with every session, and
+/// the voice's rate and volume (the display settings panel changes both for one session).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpeechConfig {
+    /// `enabled = false`: no « Écouter » button, nothing ever reaches the speech service.
+    pub enabled: bool,
+    /// `default_on = true`: every session starts with speech on.
+    pub default_on: bool,
+    /// -100 (slowest) to 100 (fastest), 0 the voice's normal rate (SSIP `SET RATE`).
+    pub rate: i8,
+    /// 0 (silent) to 100 (loudest), in percent.
+    pub volume: u8,
+}
+
+impl Default for SpeechConfig {
+    fn default() -> Self {
+        SpeechConfig {
+            enabled: true,
+            default_on: false,
+            rate: 0,
+            volume: 100,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +194,17 @@ struct RawConfig {
     receipt: Option<RawReceipt>,
     #[serde(default)]
     display: RawDisplay,
+    #[serde(default)]
+    speech: RawSpeech,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpeech {
+    enabled: Option<bool>,
+    default_on: Option<bool>,
+    rate: Option<i64>,
+    volume: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -419,6 +457,40 @@ impl Config {
             }
         };
 
+        let defaults = SpeechConfig::default();
+        let rate = match raw.speech.rate {
+            None => defaults.rate,
+            Some(rate) => i8::try_from(rate)
+                .ok()
+                .filter(|r| (-100..=100).contains(r))
+                .ok_or_else(|| {
+                    bad(
+                        "speech.rate",
+                        format!("is {rate}"),
+                        "a number from -100 (slowest) to 100 (fastest), 0 for the normal rate",
+                    )
+                })?,
+        };
+        let volume = match raw.speech.volume {
+            None => defaults.volume,
+            Some(volume) => u8::try_from(volume)
+                .ok()
+                .filter(|v| *v <= 100)
+                .ok_or_else(|| {
+                    bad(
+                        "speech.volume",
+                        format!("is {volume}"),
+                        "a percentage from 0 to 100",
+                    )
+                })?,
+        };
+        let speech = SpeechConfig {
+            enabled: raw.speech.enabled.unwrap_or(defaults.enabled),
+            default_on: raw.speech.default_on.unwrap_or(defaults.default_on),
+            rate,
+            volume,
+        };
+
         Ok(Config {
             mode: raw.mode.unwrap_or(Mode::Kiosk),
             tablet_fullscreen: raw.tablet.fullscreen.unwrap_or(true),
@@ -447,6 +519,7 @@ impl Config {
             rendering,
             data_dir: raw.data_dir,
             receipt,
+            speech,
         })
     }
 }
@@ -563,6 +636,23 @@ mod tests {
     }
 
     #[test]
+    fn speech_is_available_off_by_default_and_read_whole() {
+        assert_eq!(parse("").unwrap().speech, SpeechConfig::default());
+        let speech = parse("[speech]\nenabled = false\ndefault_on = true\nrate = -40\nvolume = 70")
+            .unwrap()
+            .speech;
+        assert_eq!(
+            speech,
+            SpeechConfig {
+                enabled: false,
+                default_on: true,
+                rate: -40,
+                volume: 70
+            }
+        );
+    }
+
+    #[test]
     fn errors_name_the_key_and_the_expected_form() {
         let cases = [
             ("mode = \"arcade\"", "mode"),
@@ -588,6 +678,10 @@ mod tests {
             ("[display]\nrendering = \"\"", "display.rendering"),
             ("[display]\nrendering = 1", "rendering"),
             ("[display]\nrenderer = \"gpu\"", "renderer"),
+            ("[speech]\nrate = 101", "speech.rate"),
+            ("[speech]\nvolume = -1", "speech.volume"),
+            ("[speech]\nenabled = \"yes\"", "enabled"),
+            ("[speech]\nvoice = \"x\"", "voice"),
         ];
         for (text, key) in cases {
             let message = parse(text).unwrap_err().to_string();

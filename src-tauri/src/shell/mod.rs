@@ -49,6 +49,9 @@ pub fn build_app<R: Runtime>(
             commands::submit_enrolment,
             commands::report_activity,
             commands::print_receipt,
+            commands::speech_say,
+            commands::speech_stop,
+            commands::speech_settings,
         ])
         .setup(setup)
 }

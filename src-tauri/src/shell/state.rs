@@ -19,6 +19,7 @@ use crate::ops::availability::{Board, Reason};
 use crate::ops::web_process::CrashLog;
 use crate::receipt::{Agency, Printing, Receipts};
 use crate::secrets::{self, SecretStore};
+use crate::speech::Speaker;
 use crate::updater::InstallGate;
 use enrol_core::Department;
 
@@ -48,6 +49,8 @@ pub struct AppState {
     pub data_dir: Option<PathBuf>,
     /// Step 7's receipt and the agency's printer, if any (`[receipt]`).
     pub receipts: Receipts,
+    /// The kiosk's voice (`[speech]`, issue 19).
+    pub speech: Speaker,
 }
 
 /// What the keyring unlocks: the open outbox and the backend client.
@@ -81,6 +84,7 @@ impl AppState {
         };
         AppState {
             receipts: Receipts::new(printing),
+            speech: Speaker::new(config.speech),
             config,
             desk: Desk::new(store),
             outbox: OnceLock::new(),
