@@ -232,33 +232,59 @@ mod tests {
         assert_eq!(said(name, "é", Listening::Open), "lettre");
         assert_eq!(said(name, "-", Listening::Open), "caractère");
         let email = Kind::Personal(Field::Email);
-        assert_eq!(said(email, "jeanne@example.fr", Listening::Open), "adresse e-mail");
-        assert_eq!(said(Kind::Personal(Field::Value), "1 85", Listening::Open), "valeur");
+        assert_eq!(
+            said(email, "jeanne@example.fr", Listening::Open),
+            "adresse e-mail"
+        );
+        assert_eq!(
+            said(Kind::Personal(Field::Value), "1 85", Listening::Open),
+            "valeur"
+        );
     }
 
     #[test]
     fn a_value_in_a_screen_text_is_not_said_aloud() {
         assert_eq!(
-            said(Kind::Screen, "Votre numéro 2 69 05 49 588 157 80 est accepté", Listening::Open),
+            said(
+                Kind::Screen,
+                "Votre numéro 2 69 05 49 588 157 80 est accepté",
+                Listening::Open
+            ),
             "Votre numéro numéro de sécurité sociale est accepté"
         );
-        assert_eq!(said(Kind::Screen, "2690549588157", Listening::Open), "numéro de sécurité sociale");
         assert_eq!(
-            said(Kind::Screen, "Envoyé à jeanne.dupont@example.fr", Listening::Open),
+            said(Kind::Screen, "2690549588157", Listening::Open),
+            "numéro de sécurité sociale"
+        );
+        assert_eq!(
+            said(
+                Kind::Screen,
+                "Envoyé à jeanne.dupont@example.fr",
+                Listening::Open
+            ),
             "Envoyé à adresse e-mail"
         );
         // Through headphones the screen is read as it is.
         let text = "Exemple : 2 69 05 49 588 157";
         assert_eq!(said(Kind::Screen, text, Listening::Private), text);
         // Countdowns, step numbers, phone-length numbers split by words and the reference stay.
-        for text in ["Il reste 20 secondes", "Étape 2 sur 7", "K7Q2-9DF3", "@", "Appelez le 36 46"] {
+        for text in [
+            "Il reste 20 secondes",
+            "Étape 2 sur 7",
+            "K7Q2-9DF3",
+            "@",
+            "Appelez le 36 46",
+        ] {
             assert_eq!(said(Kind::Screen, text, Listening::Open), text);
         }
     }
 
     #[test]
     fn the_reference_is_spelt() {
-        assert_eq!(said(Kind::Spell, "K7Q2-9DF3", Listening::Open), "K, 7, Q, 2, 9, D, F, 3");
+        assert_eq!(
+            said(Kind::Spell, "K7Q2-9DF3", Listening::Open),
+            "K, 7, Q, 2, 9, D, F, 3"
+        );
     }
 
     #[test]
