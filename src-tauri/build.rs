@@ -20,6 +20,9 @@ const COMMANDS: &[&str] = &[
     "help_request",
     "help_close",
     "help_state",
+    "speech_say",
+    "speech_stop",
+    "speech_settings",
 ];
 
 fn main() {

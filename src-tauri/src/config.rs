@@ -59,6 +59,33 @@ pub struct Config {
     pub help_hook: Option<crate::ops::help::Hook>,
     /// How often the heartbeat is sent without a change (`[heartbeat] interval_seconds`).
     pub heartbeat_every: Duration,
+    /// Built-in speech output (`[speech]`, issue 19; EN 301 549 §5.1.3): see `speech`.
+    pub speech: SpeechConfig,
+}
+
+/// `[speech]`: whether the kiosk may speak, whether it starts speaking with every session, and
+/// the voice's rate and volume (the display settings panel changes both for one session).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpeechConfig {
+    /// `enabled = false`: no « Écouter » button, nothing ever reaches the speech service.
+    pub enabled: bool,
+    /// `default_on = true`: every session starts with speech on.
+    pub default_on: bool,
+    /// -100 (slowest) to 100 (fastest), 0 the voice's normal rate (SSIP `SET RATE`).
+    pub rate: i8,
+    /// 0 (silent) to 100 (loudest), in percent.
+    pub volume: u8,
+}
+
+impl Default for SpeechConfig {
+    fn default() -> Self {
+        SpeechConfig {
+            enabled: true,
+            default_on: false,
+            rate: 0,
+            volume: 100,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +202,8 @@ struct RawConfig {
     help: RawHelp,
     #[serde(default)]
     heartbeat: RawHeartbeat,
+    #[serde(default)]
+    speech: RawSpeech,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -187,6 +216,15 @@ struct RawHelp {
 #[serde(deny_unknown_fields)]
 struct RawHeartbeat {
     interval_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpeech {
+    enabled: Option<bool>,
+    default_on: Option<bool>,
+    rate: Option<i64>,
+    volume: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -481,6 +519,39 @@ impl Config {
                     "a whole number of seconds from 10 to 3600",
                 )
             })?;
+        let defaults = SpeechConfig::default();
+        let rate = match raw.speech.rate {
+            None => defaults.rate,
+            Some(rate) => i8::try_from(rate)
+                .ok()
+                .filter(|r| (-100..=100).contains(r))
+                .ok_or_else(|| {
+                    bad(
+                        "speech.rate",
+                        format!("is {rate}"),
+                        "a number from -100 (slowest) to 100 (fastest), 0 for the normal rate",
+                    )
+                })?,
+        };
+        let volume = match raw.speech.volume {
+            None => defaults.volume,
+            Some(volume) => u8::try_from(volume)
+                .ok()
+                .filter(|v| *v <= 100)
+                .ok_or_else(|| {
+                    bad(
+                        "speech.volume",
+                        format!("is {volume}"),
+                        "a percentage from 0 to 100",
+                    )
+                })?,
+        };
+        let speech = SpeechConfig {
+            enabled: raw.speech.enabled.unwrap_or(defaults.enabled),
+            default_on: raw.speech.default_on.unwrap_or(defaults.default_on),
+            rate,
+            volume,
+        };
 
         Ok(Config {
             mode: raw.mode.unwrap_or(Mode::Kiosk),
@@ -512,6 +583,7 @@ impl Config {
             receipt,
             help_hook,
             heartbeat_every,
+            speech,
         })
     }
 }
@@ -628,6 +700,23 @@ mod tests {
     }
 
     #[test]
+    fn speech_is_available_off_by_default_and_read_whole() {
+        assert_eq!(parse("").unwrap().speech, SpeechConfig::default());
+        let speech = parse("[speech]\nenabled = false\ndefault_on = true\nrate = -40\nvolume = 70")
+            .unwrap()
+            .speech;
+        assert_eq!(
+            speech,
+            SpeechConfig {
+                enabled: false,
+                default_on: true,
+                rate: -40,
+                volume: 70
+            }
+        );
+    }
+
+    #[test]
     fn errors_name_the_key_and_the_expected_form() {
         let cases = [
             ("mode = \"arcade\"", "mode"),
@@ -660,6 +749,10 @@ mod tests {
                 "[heartbeat]\ninterval_seconds = 1",
                 "heartbeat.interval_seconds",
             ),
+            ("[speech]\nrate = 101", "speech.rate"),
+            ("[speech]\nvolume = -1", "speech.volume"),
+            ("[speech]\nenabled = \"yes\"", "enabled"),
+            ("[speech]\nvoice = \"x\"", "voice"),
         ];
         for (text, key) in cases {
             let message = parse(text).unwrap_err().to_string();

@@ -7,6 +7,7 @@
 //! | `delivery/` | the outbox, the worker that drains it, the backend client, the queue's status report |
 //! | `updater/` | the signed self-update: feed, check, signature, install gate, installers, the root-side apply |
 //! | `receipt/` | step 7's receipt without personal data: its text, the QR code, ESC/POS and PDF rendering, CUPS |
+//! | `speech/` | the kiosk speaks: one voice over the OS speech service, the private-listening rule, headphone detection |
 //! | `ops/` | `status.json`, logging, the clocks, the IT team's maintenance commands |
 //! | `config`, `secrets` | the agency's configuration file; the OS keyring and where each secret lives |
 //!
@@ -20,6 +21,7 @@ pub mod ops;
 pub mod receipt;
 pub mod secrets;
 pub mod shell;
+pub mod speech;
 pub mod updater;
 
 pub use ops::cli::{EXIT_BAD_CONFIG, EXIT_UNAVAILABLE};

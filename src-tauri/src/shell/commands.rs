@@ -20,6 +20,7 @@ use crate::enrolment::submit::{self, Confirmation, TermsAnswer};
 use crate::ops::availability::{Availability, Reason};
 use crate::ops::clock::today;
 use crate::receipt::Lang;
+use crate::speech::{Change, Said, SpeechState, Utterance};
 
 #[tauri::command]
 pub fn kiosk_info(state: State<'_, AppState>) -> KioskInfo {
@@ -198,4 +199,46 @@ pub async fn print_receipt(state: State<'_, AppState>, lang: Option<String>) -> 
         .await
         .map_err(|_| general(code::SYSTEM_UNAVAILABLE))?;
     Ok(Printed { printed: true })
+}
+
+/// « Écouter »: says `text` (what the screen shows) if speech is on. `kind` is `"screen"`,
+/// `"spell"` (read character by character) or `"personal"` with its `field`; anything unclear is
+/// personal. A personal value reaches the speech service only when headphones are plugged in
+/// (`speech::privacy`). Never an error: a kiosk without a voice still enrols.
+#[tauri::command]
+pub async fn speech_say(
+    state: State<'_, AppState>,
+    text: Option<String>,
+    kind: Option<String>,
+    field: Option<String>,
+    lang: Option<String>,
+    interrupt: Option<bool>,
+) -> Answer<Said> {
+    let utterance = Utterance::from_page(
+        text,
+        kind.as_deref(),
+        field.as_deref(),
+        lang.as_deref(),
+        interrupt,
+    );
+    Ok(state.speech.say(&utterance))
+}
+
+/// The person acted: silence the voice and drop its queue.
+#[tauri::command]
+pub async fn speech_stop(state: State<'_, AppState>) -> Answer<()> {
+    state.speech.stop();
+    Ok(())
+}
+
+/// Reads, and with arguments changes, speech for this session: `on` (« Écouter »), `rate`
+/// (-100..=100), `volume` (0..=100). Answers `{enabled, on, rate, volume}`.
+#[tauri::command]
+pub async fn speech_settings(
+    state: State<'_, AppState>,
+    on: Option<bool>,
+    rate: Option<i64>,
+    volume: Option<i64>,
+) -> Answer<SpeechState> {
+    Ok(state.speech.change(Change { on, rate, volume }))
 }

@@ -57,6 +57,9 @@ pub fn build_app<R: Runtime>(
             help::help_request,
             help::help_close,
             help::help_state,
+            commands::speech_say,
+            commands::speech_stop,
+            commands::speech_settings,
         ])
         .setup(setup)
 }

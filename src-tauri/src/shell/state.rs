@@ -20,6 +20,7 @@ use crate::ops::help::HelpDesk;
 use crate::ops::web_process::CrashLog;
 use crate::receipt::{Agency, Printing, Receipts};
 use crate::secrets::{self, SecretStore};
+use crate::speech::Speaker;
 use crate::updater::InstallGate;
 use enrol_core::Department;
 
@@ -53,6 +54,8 @@ pub struct AppState {
     pub help: Arc<HelpDesk>,
     /// The backend client, once the keyring gave the token: heartbeats and help calls.
     backend: OnceLock<Arc<BackendClient>>,
+    /// The kiosk's voice (`[speech]`, issue 19).
+    pub speech: Speaker,
 }
 
 /// What the keyring unlocks: the open outbox and the backend client.
@@ -86,6 +89,7 @@ impl AppState {
         };
         AppState {
             receipts: Receipts::new(printing),
+            speech: Speaker::new(config.speech),
             config,
             desk: Desk::new(store),
             outbox: OnceLock::new(),

@@ -136,9 +136,13 @@ pub fn reload<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
-/// Empties the webview's storage, cache and history at the end of a session.
+/// Empties the webview's storage, cache and history at the end of a session, and silences the
+/// voice (speech is for one session: `speech::Speaker::end_session`).
 pub fn clear_browsing_data<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     use tauri::Manager;
+    if let Some(state) = app.try_state::<super::state::AppState>() {
+        state.speech.end_session();
+    }
     if let Some(webview) = app.get_webview_window(MAIN_WINDOW) {
         if let Err(error) = webview.clear_all_browsing_data() {
             tracing::error!(%error, "could not clear the webview's data");
