@@ -80,6 +80,8 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
                 tracing::info!("window close refused in kiosk mode");
             }
         });
+        // Nor may a minimise, « show desktop » or another window take the kiosk's place.
+        super::front::keep_in_front(&window);
     }
     watch_web_process(&window);
     // Make sure the window has keyboard focus at start, so a physical keyboard works at once.
