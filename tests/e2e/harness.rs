@@ -26,9 +26,12 @@ pub fn app() -> String {
     std::env::var("MSA_KIOSK_E2E_APP").unwrap_or_else(|_| APP.to_owned())
 }
 
-/// The display to use: `DISPLAY` when set, else a fresh Xvfb.
-pub fn display() -> (Option<Guarded>, String) {
-    if let Some(display) = std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()) {
+/// The display to use: `DISPLAY` when set (and `fresh` is false), else a fresh Xvfb.
+pub fn display(fresh: bool) -> (Option<Guarded>, String) {
+    if let Some(display) = std::env::var("DISPLAY")
+        .ok()
+        .filter(|d| !d.is_empty() && !fresh)
+    {
         return (None, display);
     }
     // One display per test; a lock keeps parallel tests of this binary from picking the same number.
@@ -68,6 +71,8 @@ pub struct Launch {
     pub env: Vec<(String, String)>,
     /// Another binary than [`app`] (the bare window of the footprint benchmark).
     pub app: Option<String>,
+    /// A display of the test's own with a window manager (openbox) on it, started before the app.
+    pub window_manager: bool,
 }
 
 impl Launch {
@@ -99,6 +104,12 @@ impl Launch {
     /// Starts `binary` instead of [`app`], with the same driver, folders and arguments.
     pub fn with_app(mut self, binary: &str) -> Launch {
         self.app = Some(binary.to_owned());
+        self
+    }
+
+    /// Runs the app on a display of its own under a real window manager (openbox).
+    pub fn with_window_manager(mut self) -> Launch {
+        self.window_manager = true;
         self
     }
 
@@ -137,7 +148,7 @@ pub fn provision_token() {
 pub struct Kiosk {
     pub client: Client,
     pub name: String,
-    display_name: String,
+    pub display_name: String,
     app_args: Vec<String>,
     env: Vec<(String, String)>,
     /// The binary WebDriver started.
@@ -147,13 +158,17 @@ pub struct Kiosk {
     // Dropped in this order: the driver (and the app), the backend, the display, the folder.
     _driver: Guarded,
     pub backend: Option<Backend>,
+    _window_manager: Option<Guarded>,
     _display: Option<Guarded>,
     pub home: tempfile::TempDir,
 }
 
 impl Kiosk {
     pub async fn start(name: &str, launch: Launch) -> Kiosk {
-        let (xvfb, display) = display();
+        let (xvfb, display) = display(launch.window_manager);
+        let window_manager = launch
+            .window_manager
+            .then(|| start_window_manager(&display));
         let home = tempfile::Builder::new()
             .prefix("kiosk-e2e-")
             .tempdir()
@@ -191,6 +206,7 @@ impl Kiosk {
             session_requested,
             _driver: driver,
             backend,
+            _window_manager: window_manager,
             _display: xvfb,
             home,
         }
@@ -231,6 +247,7 @@ impl Kiosk {
             session_requested: _,
             _driver,
             backend,
+            _window_manager,
             _display,
             home,
         } = self;
@@ -249,6 +266,7 @@ impl Kiosk {
             session_requested,
             _driver: driver,
             backend,
+            _window_manager,
             _display,
             home,
         }
@@ -400,11 +418,16 @@ impl Kiosk {
         let dir = repo_root().join("target/e2e-artifacts");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{}-{label}.png", self.name));
-        // WebKit's first snapshot can be a stale frame: the second one is current.
-        let _ = self.client.screenshot().await;
-        match self.client.screenshot().await {
-            Ok(png) => std::fs::write(&path, png).unwrap(),
-            Err(e) => eprintln!("no screenshot: {e}"),
+        // WebKit's first snapshot can be a stale frame: the second one is current. A hidden
+        // window (minimised) never paints: bounded, so a failing test still ends.
+        let shots = async {
+            let _ = self.client.screenshot().await;
+            self.client.screenshot().await
+        };
+        match tokio::time::timeout(Duration::from_secs(15), shots).await {
+            Ok(Ok(png)) => std::fs::write(&path, png).unwrap(),
+            Ok(Err(e)) => eprintln!("no screenshot: {e}"),
+            Err(_) => eprintln!("no screenshot: the webview did not paint within 15 s"),
         }
         path
     }
@@ -426,6 +449,36 @@ impl Kiosk {
     pub async fn end(self) {
         let _ = self.client.clone().close().await;
     }
+}
+
+/// openbox on `display`, with its stock configuration; returns once it manages the screen
+/// (the root window names its check window, EWMH `_NET_SUPPORTING_WM_CHECK`).
+fn start_window_manager(display: &str) -> Guarded {
+    let openbox = Guarded::spawn(
+        Command::new("openbox")
+            .env("DISPLAY", display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        "openbox",
+    );
+    wait::blocking(
+        &format!("openbox to manage {display}"),
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || {
+            let out = Command::new("xprop")
+                .args(["-display", display, "-root", "_NET_SUPPORTING_WM_CHECK"])
+                .output()
+                .map_err(|e| e.to_string())?;
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            if text.contains("window id") {
+                Ok(())
+            } else {
+                Err(text)
+            }
+        },
+    );
+    openbox
 }
 
 /// Session creation through tauri-driver now and then fails on a busy machine (a port taken

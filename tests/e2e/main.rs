@@ -21,6 +21,7 @@ mod deploy_screen;
 mod enrolment;
 mod footprint;
 mod late_answers;
+mod front;
 mod receipt;
 mod screenshots;
 mod selfheal;

@@ -1,10 +1,11 @@
 //! Integration tests: the kiosk's parts against real processes and services, without the
 //! webview. The outbox and its delivery against a reference backend process with faults
 //! (`delivery`), the secret store against the real Secret Service (`keyring_store`), the signed
-//! self-update against a feed on loopback (`updater`), and a bad configuration at start
-//! (`config_errors`).
+//! self-update against a feed on loopback (`updater`), a bad configuration at start
+//! (`config_errors`), and an outbox written by the first release opened by today's code
+//! (`outbox_upgrade`).
 //!
-//! One test binary (one link for all four); run a part by its module name, e.g.
+//! One test binary (one link for all of them); run a part by its module name, e.g.
 //! `cargo test --test integration updater`. The helpers they share with the end-to-end tests
 //! (process guards, free ports, bounded waits, the backend process) are in `msa-test-support`.
 
@@ -14,6 +15,7 @@ mod delivery;
 mod keyring_store;
 mod misconfigured;
 mod outbox_ops;
+mod outbox_upgrade;
 mod updater;
 
 /// The kiosk's items these tests use, named in one place: their paths follow the layout of

@@ -43,7 +43,7 @@ const RUN_PACKAGES: &[&str] = &[
 /// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks and,
 /// with its WebDriver, for the agency console's browser test, PostgreSQL for the backend's second
 /// database; for the receipt (tests/e2e_receipt.rs) a CUPS scheduler with a PDF printer, a QR
-/// decoder and the PDF tools.
+/// decoder and the PDF tools; a window manager and X tools for the window kept in front.
 const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "chromium",
@@ -53,6 +53,11 @@ const TEST_PACKAGES: &[&str] = &[
     "printer-driver-cups-pdf",
     "zbar-tools",
     "poppler-utils",
+    // The window kept in front (tests/e2e/front.rs): a real window manager, and the tools that
+    // minimise, un-fullscreen and press keys as a person or another program would.
+    "openbox",
+    "xdotool",
+    "wmctrl",
 ];
 
 const BACKEND_PORT: u16 = 8787;

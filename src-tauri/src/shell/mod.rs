@@ -3,6 +3,7 @@
 //! With `updater/`, the only room that imports Tauri (the test in `lib.rs` checks it).
 
 mod commands;
+mod front;
 pub mod heal;
 mod help;
 mod idle;

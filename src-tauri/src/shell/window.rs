@@ -83,6 +83,8 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
                 tracing::info!("window close refused in kiosk mode");
             }
         });
+        // Nor may a minimise, « show desktop » or another window take the kiosk's place.
+        super::front::keep_in_front(&window);
     }
     watch_web_process(&window);
     // Make sure the window has keyboard focus at start, so a physical keyboard works at once.
@@ -95,10 +97,8 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
 /// Linux: WebKitGTK's `web-process-terminated` signal (since 2.20), on the GTK main thread;
 /// the recovery (keyring calls, timers) runs on the async runtime, not there.
 ///
-/// Windows (not done here, no Windows toolchain on the build machine): the same recovery from
-/// WebView2's `ProcessFailed` event, through `with_webview(|w| w.controller())`,
-/// `ICoreWebView2Controller::CoreWebView2()` and `add_ProcessFailed` (webview2-com), for the
-/// kinds `BROWSER_PROCESS_EXITED` and `RENDER_PROCESS_EXITED` / `RENDER_PROCESS_UNRESPONSIVE`.
+/// Windows: WebView2's `ProcessFailed` event (webview2-com, through the controller Tauri hands
+/// out). Written but not compiled here (no Windows toolchain on the build machine).
 fn watch_web_process(window: &tauri::WebviewWindow) {
     #[cfg(target_os = "linux")]
     {
@@ -121,7 +121,53 @@ fn watch_web_process(window: &tauri::WebviewWindow) {
             tracing::error!(%error, "cannot watch the web process: a crash will not be recovered");
         }
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(windows)]
+    {
+        let app = window.app_handle().clone();
+        let hooked = window.with_webview(move |platform| {
+            use webview2_com::Microsoft::Web::WebView2::Win32::{
+                COREWEBVIEW2_PROCESS_FAILED_KIND as Kind,
+                COREWEBVIEW2_PROCESS_FAILED_KIND_BROWSER_PROCESS_EXITED as BROWSER_EXITED,
+                COREWEBVIEW2_PROCESS_FAILED_KIND_RENDER_PROCESS_EXITED as RENDER_EXITED,
+                COREWEBVIEW2_PROCESS_FAILED_KIND_RENDER_PROCESS_UNRESPONSIVE as RENDER_UNRESPONSIVE,
+            };
+            let handler =
+                webview2_com::ProcessFailedEventHandler::create(Box::new(move |_, args| {
+                    let mut kind = Kind::default();
+                    if let Some(args) = args {
+                        // SAFETY: `args` is the live event argument WebView2 hands the handler.
+                        unsafe { args.ProcessFailedKind(&mut kind)? };
+                    }
+                    // The page's own process, as WebKitGTK's web process. A helper process (GPU,
+                    // utility, a frame's renderer) is restarted by WebView2 without the page.
+                    // After BROWSER_EXITED the controller is gone: the reload fails (logged) and
+                    // the supervisor's restart is what brings the kiosk back.
+                    let reason = match kind {
+                        RENDER_EXITED => "crashed",
+                        RENDER_UNRESPONSIVE => "unresponsive",
+                        BROWSER_EXITED => "browser process exited",
+                        _ => return Ok(()),
+                    };
+                    tauri::async_runtime::spawn(super::heal::web_process_died(app.clone(), reason));
+                    Ok(())
+                }));
+            let mut token = 0i64;
+            // SAFETY: COM calls on the controller of this live webview, on its own thread.
+            let added = unsafe {
+                platform
+                    .controller()
+                    .CoreWebView2()
+                    .and_then(|webview| webview.add_ProcessFailed(&handler, &mut token))
+            };
+            if let Err(error) = added {
+                tracing::error!(%error, "cannot watch the web process: a crash will not be recovered");
+            }
+        });
+        if let Err(error) = hooked {
+            tracing::error!(%error, "cannot watch the web process: a crash will not be recovered");
+        }
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
     let _ = window;
 }
 
