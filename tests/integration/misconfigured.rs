@@ -28,7 +28,7 @@ pub fn unknown(reference: &str) -> EnrolmentRequest {
         last_name: "Canari".into(),
         first_name: "Test".into(),
         birth_date: "1985-05-10".into(),
-        email: "canari@example.fr".into(),
+        email: Some("canari@example.fr".into()),
         phone: None,
         verification: WireVerification::None,
         department: "44".into(),

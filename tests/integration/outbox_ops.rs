@@ -74,13 +74,14 @@ fn text(bytes: &[u8]) -> String {
 
 /// Nothing personal of `person` in `text`.
 fn assert_nothing_personal(text: &str, person: &EnrolmentRequest) {
+    let email = person.email.as_deref().unwrap_or_default();
     for value in [
-        &person.nir,
-        &person.last_name,
-        &person.email,
-        &person.birth_date,
+        person.nir.as_str(),
+        person.last_name.as_str(),
+        email,
+        person.birth_date.as_str(),
     ] {
-        assert!(!text.contains(value.as_str()), "{value} in {text}");
+        assert!(value.is_empty() || !text.contains(value), "{value} in {text}");
     }
 }
 
@@ -193,7 +194,7 @@ async fn a_refusal_nobody_owns_needs_attention_until_an_operator_acts() {
     let document: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(document["enrolment"]["nir"], invalid.nir.as_str());
-    assert_eq!(document["enrolment"]["email"], invalid.email.as_str());
+    assert_eq!(document["enrolment"]["email"], invalid.email.as_deref().unwrap());
     assert_eq!(document["reason"], "invalid(nir.checksum)");
     let again = kiosk(
         dir.path(),
@@ -383,10 +384,7 @@ async fn the_kiosk_is_unavailable_with_key_missing_until_the_key_is_back() {
         .await
         .unwrap();
     outbox.close().await;
-    let key = first
-        .get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY)
-        .unwrap()
-        .unwrap();
+    let key = first.get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY).unwrap().unwrap();
 
     let reset: Arc<MemoryStore> = Arc::default();
     let config = msa_kiosk::config::Config::defaults();
@@ -398,7 +396,10 @@ async fn the_kiosk_is_unavailable_with_key_missing_until_the_key_is_back() {
         }
     );
     assert!(!state.may_start(), "no enrolment without the key");
-    assert!(reset.get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY).unwrap().is_none());
+    assert!(reset
+        .get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY)
+        .unwrap()
+        .is_none());
 
     reset.set(KIOSK_SERVICE, OUTBOX_KEY_ENTRY, &key).unwrap();
     let prepared = state.prepare().await.expect("prepared with the key back");

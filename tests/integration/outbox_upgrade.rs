@@ -237,6 +237,9 @@ async fn rows_queued_by_the_first_release_are_read_and_delivered_after_every_lat
             Attempt::Idle => now += 600_000, // past any backoff
             Attempt::Delivered { answer, .. } => delivered.push(answer),
             Attempt::Retried { code } => retried.push(code), // a slow machine: tried again
+            Attempt::NeedsAttention { answer, .. } => {
+                panic!("a row of the first release was refused: {answer:?}")
+            }
         }
     }
     assert_eq!(
