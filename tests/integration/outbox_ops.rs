@@ -81,7 +81,10 @@ fn assert_nothing_personal(text: &str, person: &EnrolmentRequest) {
         email,
         person.birth_date.as_str(),
     ] {
-        assert!(value.is_empty() || !text.contains(value), "{value} in {text}");
+        assert!(
+            value.is_empty() || !text.contains(value),
+            "{value} in {text}"
+        );
     }
 }
 
@@ -194,7 +197,10 @@ async fn a_refusal_nobody_owns_needs_attention_until_an_operator_acts() {
     let document: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(document["enrolment"]["nir"], invalid.nir.as_str());
-    assert_eq!(document["enrolment"]["email"], invalid.email.as_deref().unwrap());
+    assert_eq!(
+        document["enrolment"]["email"],
+        invalid.email.as_deref().unwrap()
+    );
     assert_eq!(document["reason"], "invalid(nir.checksum)");
     let again = kiosk(
         dir.path(),

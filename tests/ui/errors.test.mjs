@@ -122,8 +122,8 @@ test('identity step: names, dates, e-mail, phone errors; the e-mail suggestion',
   const day = birth.getByLabel('Jour');
   const month = birth.getByLabel('Mois');
   const year = birth.getByLabel('Année');
-  const email = page.getByLabel('Adresse e-mail');
-  const phone = page.getByLabel('Téléphone portable (facultatif)');
+  const email = page.getByLabel('Adresse e-mail', { exact: true });
+  const phone = page.getByLabel('Téléphone portable (si vous voulez)');
 
   // Everything empty: four errors at once, in page order.
   await next(page);

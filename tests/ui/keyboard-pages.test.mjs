@@ -158,7 +158,7 @@ test('capitals in an e-mail: « Majuscule » on the e-mail page, kept as typed b
   await page.getByLabel('Prénom', { exact: true }).fill('Jeanne');
   const birth = page.getByRole('group', { name: 'Date de naissance' });
   for (const [label, value] of [['Jour', '3'], ['Mois', '5'], ['Année', '1969']]) await birth.getByLabel(label).fill(value);
-  const email = page.getByLabel('Adresse e-mail');
+  const email = page.getByLabel('Adresse e-mail', { exact: true });
   await email.click();
   await osk(page).waitFor();
   const shift = osk(page).getByRole('button', { name: 'Majuscule', exact: true });

@@ -55,7 +55,7 @@ test('back links keep the answers (from Rust via open_step)', async () => {
   await waitForStep(page, 'Vos informations personnelles');
   assert.equal(await page.getByLabel('Nom', { exact: true }).inputValue(), PERSON.lastName);
   assert.equal(await page.getByRole('group', { name: 'Date de naissance' }).getByLabel('Mois').inputValue(), PERSON.month);
-  assert.equal(await page.getByLabel('Adresse e-mail').inputValue(), PERSON.email);
+  assert.equal(await page.getByLabel('Adresse e-mail', { exact: true }).inputValue(), PERSON.email);
 
   await page.getByRole('link', { name: 'Retour' }).click();
   await waitForStep(page, 'Votre numéro de sécurité sociale');
@@ -188,7 +188,7 @@ test('English: the switch keeps the fields, updates lang, the title and every te
   await birth.getByLabel('Day').fill('3');
   await birth.getByLabel('Month').fill('5');
   await birth.getByLabel('Year').fill('1969');
-  await page.getByLabel('Email address').fill('jeanne@exemple.fr');
+  await page.getByLabel('Email address', { exact: true }).fill('jeanne@exemple.fr');
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await waitForStep(page, 'One piece of information to recognise you');
   await page.getByRole('radio', { name: 'I have none of these' }).check();

@@ -7,9 +7,9 @@
 pub mod availability;
 pub mod cli;
 pub mod clock;
-pub mod installed;
 pub mod heartbeat;
 pub mod help;
+pub mod installed;
 pub mod logging;
 pub mod outbox_cli;
 pub mod rendering;

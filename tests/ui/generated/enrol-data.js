@@ -782,6 +782,7 @@ export default Object.freeze({
           "lastName": "D'Aubigné-Lœw",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -802,6 +803,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": null,
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -813,6 +815,18 @@ export default Object.freeze({
             "key": "error.email.empty"
           }
         ]
+      },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"Jeanne.DUPONT@exemple.fr\",\"\"]": {
+        "ok": {
+          "birthDate": "1969-05-03",
+          "email": "Jeanne.DUPONT@exemple.fr",
+          "firstName": "Jeanne",
+          "lastName": "Dupont",
+          "maskedEmail": "J•••@e•••.fr",
+          "phone": null,
+          "phoneNational": null,
+          "suggestion": null
+        }
       },
       "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@exemple.fr\",\"\"]": {
         "errors": [
@@ -840,6 +854,19 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
+          "phoneNational": null,
+          "suggestion": null
+        }
+      },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"jeanne.dupont@exemple.fr\",\"+590 690 12 34 56\"]": {
+        "ok": {
+          "birthDate": "1969-05-03",
+          "email": "jeanne.dupont@exemple.fr",
+          "firstName": "Jeanne",
+          "lastName": "Dupont",
+          "maskedEmail": "j•••@e•••.fr",
+          "phone": "+590690123456",
+          "phoneNational": "0690 12 34 56",
           "suggestion": null
         }
       },
@@ -851,6 +878,19 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
+          "phoneNational": "06 12 34 56 78",
+          "suggestion": null
+        }
+      },
+      "[\"2690549588157\",\"Dupont\",\"Jeanne\",\"3\",\"5\",\"1969\",\"jeanne.dupont@exemple.fr\",\"06 93 45 67 89\"]": {
+        "ok": {
+          "birthDate": "1969-05-03",
+          "email": "jeanne.dupont@exemple.fr",
+          "firstName": "Jeanne",
+          "lastName": "Dupont",
+          "maskedEmail": "j•••@e•••.fr",
+          "phone": "+262693456789",
+          "phoneNational": "0693 45 67 89",
           "suggestion": null
         }
       },
@@ -862,6 +902,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -873,6 +914,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
+          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -893,6 +935,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@g•••.com",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -904,6 +947,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@g•••.com",
           "phone": null,
+          "phoneNational": null,
           "suggestion": "jeanne@gmail.com"
         }
       },
@@ -942,6 +986,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       },
@@ -953,6 +998,7 @@ export default Object.freeze({
           "lastName": "Dupont",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
+          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -964,6 +1010,7 @@ export default Object.freeze({
           "lastName": "Dupont-Le Gall",
           "maskedEmail": "j•••@e•••.fr",
           "phone": "+33612345678",
+          "phoneNational": "06 12 34 56 78",
           "suggestion": null
         }
       },
@@ -989,6 +1036,7 @@ export default Object.freeze({
           "lastName": "Ștefănescu-Mureșan Łoś Strauß",
           "maskedEmail": "c•••@o•••.fr",
           "phone": null,
+          "phoneNational": null,
           "suggestion": null
         }
       }
@@ -1026,6 +1074,15 @@ export default Object.freeze({
           "display": "2 69 05 49 588 157",
           "nir": "2690549588157"
         }
+      },
+      "269054958815": {
+        "errors": [
+          {
+            "code": "nir.length",
+            "field": "nir",
+            "key": "error.nir.length"
+          }
+        ]
       },
       "2690549588157": {
         "ok": {
@@ -1759,7 +1816,8 @@ export default Object.freeze({
     "session.expired",
     "session.outOfOrder",
     "system.unavailable",
-    "system.internal"
+    "system.internal",
+    "system.notConfigured"
   ],
   "today": "2025-06-15"
 });
