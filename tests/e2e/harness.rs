@@ -272,6 +272,29 @@ impl Kiosk {
         }
     }
 
+    /// A kiosk whose WebDriver session another harness opened (tests/deploy.rs: the installed
+    /// app inside cage); the driver is ended when the kiosk is dropped.
+    #[allow(dead_code)] // tests/deploy.rs only
+    pub fn attached(
+        name: &str,
+        client: Client,
+        driver: Guarded,
+        backend: Option<Backend>,
+        home: tempfile::TempDir,
+    ) -> Kiosk {
+        Kiosk {
+            client,
+            name: name.to_owned(),
+            display_name: String::new(),
+            app_args: Vec::new(),
+            env: Vec::new(),
+            _driver: driver,
+            backend,
+            _display: None,
+            home,
+        }
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.home.path().join("data")
     }
@@ -598,7 +621,7 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn tauri_driver() -> PathBuf {
+pub fn tauri_driver() -> PathBuf {
     if let Some(path) = std::env::var_os("TAURI_DRIVER") {
         return PathBuf::from(path);
     }

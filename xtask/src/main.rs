@@ -43,7 +43,8 @@ const RUN_PACKAGES: &[&str] = &[
 /// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks and,
 /// with its WebDriver, for the agency console's browser test, PostgreSQL for the backend's second
 /// database; for the receipt (tests/e2e_receipt.rs) a CUPS scheduler with a PDF printer, a QR
-/// decoder and the PDF tools; a window manager and X tools for the window kept in front.
+/// decoder and the PDF tools; a window manager and X tools for the window kept in front; for the
+/// `.deb`'s kiosk session (tests/deploy.rs) cage and the rest.
 const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "chromium",
@@ -58,6 +59,13 @@ const TEST_PACKAGES: &[&str] = &[
     "openbox",
     "xdotool",
     "wmctrl",
+    // tests/deploy.rs: what the `.deb` depends on for its kiosk session (cage, which needs
+    // Xwayland, the user's D-Bus session) and a second GTK window from Python.
+    "cage",
+    "xwayland",
+    "dbus-user-session",
+    "python3-gi",
+    "gir1.2-gtk-3.0",
 ];
 
 const BACKEND_PORT: u16 = 8787;
@@ -391,13 +399,22 @@ fn test(_args: &[String]) -> Result<(), String> {
     // whose keyring is new for every run.
     let keyring = root().join("target/test-keyring");
     let _ = std::fs::remove_dir_all(&keyring);
-    sh(Command::new("dbus-run-session")
+    let inner = sh(Command::new("dbus-run-session")
         .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
         .arg("xtask-inner")
         .arg(env::current_exe().map_err(|e| e.to_string())?)
         .arg("inner-test")
         .env("DISPLAY", display)
-        .env("MSA_KEYRING_DIR", keyring))?;
+        .env("MSA_KEYRING_DIR", keyring)
+        // tests/deploy.rs installs the .deb on this machine (its systemd manager confined to a
+        // cgroup subtree and namespaces of its own): only when asked, as here.
+        .env("MSA_KIOSK_DEPLOY_TESTS", "1"));
+    // The deploy test purges its package even when it fails; a killed run may not have.
+    if is_root() && deb_installed("msa-kiosk") {
+        let _ = Command::new("dpkg").args(["--purge", "msa-kiosk"]).status();
+        let _ = Command::new("userdel").arg("msa-kiosk").status();
+    }
+    inner?;
     sh(Command::new(cargo()).args([
         "clippy",
         "--workspace",
@@ -406,6 +423,17 @@ fn test(_args: &[String]) -> Result<(), String> {
         "-D",
         "warnings",
     ]))
+}
+
+/// Whether `dpkg` knows `package` as installed (or half-installed, config-files left).
+fn deb_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .is_ok_and(|o| {
+            let status = String::from_utf8_lossy(&o.stdout);
+            o.status.success() && !status.is_empty() && !status.ends_with("not-installed")
+        })
 }
 
 /// The test suites, run inside the D-Bus session that `test` prepared. Every suite runs even
