@@ -383,10 +383,7 @@ async fn the_kiosk_is_unavailable_with_key_missing_until_the_key_is_back() {
         .await
         .unwrap();
     outbox.close().await;
-    let key = first
-        .get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY)
-        .unwrap()
-        .unwrap();
+    let key = first.get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY).unwrap().unwrap();
 
     let reset: Arc<MemoryStore> = Arc::default();
     let config = msa_kiosk::config::Config::defaults();
@@ -398,7 +395,10 @@ async fn the_kiosk_is_unavailable_with_key_missing_until_the_key_is_back() {
         }
     );
     assert!(!state.may_start(), "no enrolment without the key");
-    assert!(reset.get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY).unwrap().is_none());
+    assert!(reset
+        .get(KIOSK_SERVICE, OUTBOX_KEY_ENTRY)
+        .unwrap()
+        .is_none());
 
     reset.set(KIOSK_SERVICE, OUTBOX_KEY_ENTRY, &key).unwrap();
     let prepared = state.prepare().await.expect("prepared with the key back");
