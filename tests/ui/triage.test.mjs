@@ -154,3 +154,30 @@ test('no e-mail address and the MSA has not answered yet: step 7 still says « p
   await assertClean(page, problems);
   await context.close();
 });
+
+test('the other ways at 200 % text: no horizontal scrolling at 1280×800, targets at least 48×48 px', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { viewport: { width: 1280, height: 800 } });
+  await page.getByRole('radio', { name: 'Très grande (200 %)' }).check();
+  const check = async (label) => {
+    const found = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const small = [...document.querySelectorAll('main button, main a[href]')]
+        .filter((el) => el.checkVisibility())
+        .map((el) => ({ el, r: el.getBoundingClientRect() }))
+        .filter(({ r }) => r.width < 48 || r.height < 48)
+        .map(({ el }) => el.textContent.trim());
+      return { scroll: document.documentElement.scrollWidth - width, small };
+    });
+    assert.deepEqual(found, { scroll: 0, small: [] }, label);
+  };
+  await check('welcome at 200 %');
+  for (const path of PATHS) {
+    await page.getByRole('button', { name: path.button, exact: true }).click();
+    await waitForStep(page, path.title);
+    await check(`${path.title} at 200 %`);
+    await page.locator('#step-root').getByRole('button', { name: 'Retour', exact: true }).click();
+    await page.getByRole('button', { name: "S'inscrire", exact: true }).waitFor();
+  }
+  await assertClean(page, problems);
+  await context.close();
+});
