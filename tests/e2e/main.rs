@@ -23,6 +23,7 @@ mod screenshots;
 mod selfheal;
 mod session;
 mod shell;
+mod speech;
 mod wizard;
 
 /// The kiosk's library items these tests use, named in one place: their paths follow the
