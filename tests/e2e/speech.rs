@@ -8,6 +8,7 @@
 //! Headphones are simulated with `MSA_SPEECH_TEST_HEADPHONES=1`, also a test-build-only switch:
 //! a null sink has no ports, so no audio server reports a plugged jack without a sound card.
 //! The detection itself (`pactl`'s JSON) is unit-tested in `speech::headphones`.
+//! Longer than 400 lines: the audio session (server, capture, measure, record) and its four tests.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
