@@ -18,7 +18,7 @@ axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag2
 
 /// Runs axe on the page as it is, saves the report as `<screen>.json`, and returns one line per
 /// violation (empty when the screen passes).
-async fn axe(kiosk: &Kiosk, screen: &str) -> Vec<String> {
+pub(crate) async fn axe(kiosk: &Kiosk, screen: &str) -> Vec<String> {
     kiosk.ensure_axe().await;
     // The screen as it settles: a step change empties the live region and fills it 150 ms
     // later (ui/js/wizard.js, announce); every screen has had its announcement by then.

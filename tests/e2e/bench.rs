@@ -3,7 +3,8 @@
 //! excluded: both ends are timed in the page with `performance.now()`).
 //!
 //! `cargo test --test e2e bench -- --ignored --nocapture`; `MSA_KIOSK_BENCH_RENDERING=gpu` or
-//! `=software` sets the kiosk's `[display] rendering` (default: `auto`, the app decides).
+//! `=software` sets the kiosk's `[display] rendering` (default: `auto`, the app decides);
+//! `MSA_KIOSK_BENCH_SPEECH=1` turns « Écouter » on (give the run an audio server: README).
 
 use std::time::Duration;
 
@@ -80,11 +81,17 @@ async fn samples(kiosk: &Kiosk) -> (Vec<f64>, Vec<f64>) {
     (list(&got[0]), list(&got[1]))
 }
 
-/// The kiosk, with the rendering mode the run asks for.
+/// The kiosk, with the rendering mode the run asks for; `MSA_KIOSK_BENCH_SPEECH=1`: every
+/// session starts with « Écouter » on (`[speech] default_on`), so each step is also read aloud.
 fn launch() -> Launch {
-    match std::env::var("MSA_KIOSK_BENCH_RENDERING") {
+    let launch = match std::env::var("MSA_KIOSK_BENCH_RENDERING") {
         Ok(mode) => Launch::kiosk().with_toml(&format!("[display]\nrendering = {mode:?}\n")),
         Err(_) => Launch::kiosk(),
+    };
+    if std::env::var("MSA_KIOSK_BENCH_SPEECH").is_ok_and(|v| v == "1") {
+        launch.with_toml("[speech]\ndefault_on = true\n")
+    } else {
+        launch
     }
 }
 

@@ -28,6 +28,7 @@ mod selfheal;
 mod session;
 mod shell;
 mod triage;
+mod speech;
 mod wizard;
 
 /// The kiosk's library items these tests use, named in one place: their paths follow the

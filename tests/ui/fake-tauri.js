@@ -261,6 +261,19 @@
       return { printed: true };
     },
   };
+  // « Écouter » (speech.test.mjs): only with `speech: {enabled, defaultOn}` in the config; what
+  // is said is read from `calls`. Without it the commands are unknown, as before.
+  if (config.speech) {
+    const voice = { enabled: Boolean(config.speech.enabled), defaultOn: Boolean(config.speech.defaultOn), on: Boolean(config.speech.defaultOn), rate: 0, volume: 100 };
+    commands.speech_settings = (args = {}) => {
+      if (typeof args.on === 'boolean') voice.on = args.on && voice.enabled;
+      if (Number.isFinite(args.rate)) voice.rate = Math.max(-100, Math.min(100, args.rate));
+      if (Number.isFinite(args.volume)) voice.volume = Math.max(0, Math.min(100, args.volume));
+      return { ...voice };
+    };
+    commands.speech_say = () => ({ spoken: voice.on });
+    commands.speech_stop = () => null;
+  }
 
   async function invoke(cmd, args) {
     calls.push({ cmd, args: args === undefined ? undefined : JSON.parse(JSON.stringify(args)) });

@@ -172,9 +172,11 @@ export class Speech {
       const section = this.root.querySelector('.step');
       if (section && section !== this.lastStep) {
         this.lastStep = section;
-        if (section.dataset.step === 'welcome') this.sessionOver(this.sawSession);
+        // On the welcome screen, what Rust says about speech first (a session may have ended).
+        const settled = section.dataset.step === 'welcome' ? this.sessionOver(this.sawSession) : null;
         this.sawSession = section.dataset.step !== 'welcome' && section.dataset.step !== 'unavailable';
-        this.readScreen(true);
+        if (settled) settled.then(() => this.readScreen(true));
+        else this.readScreen(true);
       }
     }).observe(this.root, { childList: true, subtree: false });
 
@@ -265,7 +267,7 @@ export class Speech {
    * @param {boolean} afterSession
    */
   sessionOver(afterSession) {
-    this.refresh(afterSession ? { on: this.state.defaultOn } : {});
+    return this.refresh(afterSession ? { on: this.state.defaultOn } : {});
   }
 
   /** @param {HTMLDialogElement} dialog */

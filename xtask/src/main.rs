@@ -39,6 +39,12 @@ const RUN_PACKAGES: &[&str] = &[
     "npm",
     // The receipt printer: `lp`, `lpstat` and `cancel` (src-tauri/src/receipt/cups.rs).
     "cups-client",
+    // « Écouter » (src-tauri/src/speech/): Speech Dispatcher with a French voice, and `pactl`
+    // for the headphone detection.
+    "speech-dispatcher",
+    "speech-dispatcher-espeak-ng",
+    "espeak-ng",
+    "pulseaudio-utils",
 ];
 /// What the tests need on top: the WebDriver for WebKitGTK, Chromium for the fast UI checks and,
 /// with its WebDriver, for the agency console's browser test, PostgreSQL for the backend's second
@@ -66,6 +72,10 @@ const TEST_PACKAGES: &[&str] = &[
     "dbus-user-session",
     "python3-gi",
     "gir1.2-gtk-3.0",
+    // tests/e2e/speech.rs: a PulseAudio server with a null sink, captured with `parec`
+    // (pulseaudio-utils, above) and measured with `sox`.
+    "pulseaudio",
+    "sox",
 ];
 
 const BACKEND_PORT: u16 = 8787;

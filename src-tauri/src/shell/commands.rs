@@ -7,7 +7,7 @@
 //! ever logged.
 
 use enrol_core::{code, VerificationForm};
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use super::ipc::{
     identity_form, Answer, DepartmentList, KioskInfo, Printed, ReviewAnswer, Started, Timings,
@@ -206,8 +206,8 @@ pub async fn print_receipt(state: State<'_, AppState>, lang: Option<String>) -> 
 /// personal. A personal value reaches the speech service only when headphones are plugged in
 /// (`speech::privacy`). Never an error: a kiosk without a voice still enrols.
 #[tauri::command]
-pub async fn speech_say(
-    state: State<'_, AppState>,
+pub async fn speech_say<R: Runtime>(
+    app: AppHandle<R>,
     text: Option<String>,
     kind: Option<String>,
     field: Option<String>,
@@ -221,13 +221,21 @@ pub async fn speech_say(
         lang.as_deref(),
         interrupt,
     );
-    Ok(state.speech.say(&utterance))
+    // The speech service's socket and the audio server's answer are blocking calls: off the
+    // async workers that serve the wizard's other commands.
+    let said = tauri::async_runtime::spawn_blocking(move || {
+        app.state::<AppState>().speech.say(&utterance)
+    })
+    .await
+    .unwrap_or(Said { spoken: false });
+    Ok(said)
 }
 
 /// The person acted: silence the voice and drop its queue.
 #[tauri::command]
-pub async fn speech_stop(state: State<'_, AppState>) -> Answer<()> {
-    state.speech.stop();
+pub async fn speech_stop<R: Runtime>(app: AppHandle<R>) -> Answer<()> {
+    let _ =
+        tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().speech.stop()).await;
     Ok(())
 }
 

@@ -162,8 +162,15 @@ impl Speaker {
         if !inner.on || utterance.text.is_empty() {
             return Said { spoken: false };
         }
-        // Asked only for what may depend on it: a screen text is checked too (`privacy`).
-        let listening = inner.detector.listening();
+        // The audio server is asked only when the answer changes what is said: a personal
+        // value, or a screen text holding something that looks like one (`privacy`).
+        let listening = match utterance.kind {
+            Kind::Personal(_) => inner.detector.listening(),
+            Kind::Screen | Kind::Spell if privacy::holds_personal(&utterance.text) => {
+                inner.detector.listening()
+            }
+            Kind::Screen | Kind::Spell => privacy::Listening::Open,
+        };
         let lang = utterance.lang;
         let word = move |neutral: privacy::Neutral| strings::word(lang, neutral.key());
         let text = privacy::apply(utterance.kind, &utterance.text, listening, &word).into_owned();

@@ -121,6 +121,12 @@ fn neutral_for(field: Field, text: &str) -> Neutral {
     }
 }
 
+/// Whether a screen text holds something [`apply`] would not say over the loudspeaker: only
+/// then is the audio server asked about headphones.
+pub fn holds_personal(text: &str) -> bool {
+    matches!(scrub(text, &|_| ""), Cow::Owned(_))
+}
+
 /// A screen text should hold no value of the person; if one looks like a NIR (11 digits or
 /// more, spaces allowed between groups) or an e-mail address (the confirmation shows where the
 /// password went), that part is replaced by the field's name over the loudspeaker. The rest of
@@ -277,6 +283,15 @@ mod tests {
         ] {
             assert_eq!(said(Kind::Screen, text, Listening::Open), text);
         }
+    }
+
+    #[test]
+    fn only_texts_with_a_value_need_the_headphone_check() {
+        assert!(holds_personal("Exemple : 2 69 05 49 588 157"));
+        assert!(holds_personal("à jeanne@example.fr"));
+        assert!(!holds_personal(
+            "Étape 2 sur 7 Votre numéro de sécurité sociale"
+        ));
     }
 
     #[test]
