@@ -27,8 +27,8 @@ mod screenshots;
 mod selfheal;
 mod session;
 mod shell;
-mod triage;
 mod speech;
+mod triage;
 mod wizard;
 
 /// The kiosk's library items these tests use, named in one place: their paths follow the
