@@ -22,6 +22,7 @@ mod enrolment;
 mod footprint;
 mod front;
 mod late_answers;
+mod real_inputs;
 mod receipt;
 mod screenshots;
 mod selfheal;

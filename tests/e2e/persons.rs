@@ -94,3 +94,93 @@ pub fn canary() -> Person {
         department: "44",
     }
 }
+
+// Issue 12's real-world inputs, each carried by a person of the demo data whose record it must
+// match (tests/e2e/real_inputs.rs). Several kinds per person where the rules allow.
+
+/// Josiane Lacoste: NIR month 25 (fictitious, typed with its key), born « 00/05/1971 » (day
+/// unknown), a Réunion mobile in its national form, an amount with a thousands dot.
+pub fn josiane() -> Person {
+    Person {
+        nir: "2 71 25 33 204 118 71",
+        last_name: "Lacoste",
+        first_name: "Josiane",
+        birth: ("00", "05", "1971"),
+        email: "josiane.lacoste@example.fr",
+        phone: "06 93 45 67 89",
+        item: Item::Payment("2.500,00"),
+        department: "33",
+    }
+}
+
+/// Mohamed El Amrani: NIR month 20, born « 00/00/1966 », a Guadeloupe mobile in its
+/// international form, an amount in the price-tag form.
+pub fn mohamed() -> Person {
+    Person {
+        nir: "1 66 20 99 112 087",
+        last_name: "El Amrani",
+        first_name: "Mohamed",
+        birth: ("00", "00", "1966"),
+        email: "m.elamrani@example.org",
+        phone: "+590 690 12 34 56",
+        item: Item::Payment("7€80"),
+        department: "84",
+    }
+}
+
+/// Théo Martin--Roux: a double family name with a double hyphen (civil registry 2005–2010).
+pub fn theo() -> Person {
+    Person {
+        nir: "1 07 03 44 109 011",
+        last_name: "Martin--Roux",
+        first_name: "Théo",
+        birth: ("22", "3", "2007"),
+        email: "theo.martinroux@example.fr",
+        phone: "",
+        item: Item::VitalePhoto("70307030703"),
+        department: "44",
+    }
+}
+
+/// Priya D‘Souza: her apostrophe typed as U+2018 (a phone's keyboard, a copied document).
+pub fn priya() -> Person {
+    Person {
+        nir: "2 86 11 99 123 045",
+        last_name: "D\u{2018}Souza",
+        first_name: "Priya",
+        birth: ("4", "11", "1986"),
+        email: "priya.dsouza@example.org",
+        phone: "",
+        item: Item::Child("18", "6", "2012"),
+        department: "17",
+    }
+}
+
+/// Gwenaëlle Le Gall–Morvan: her hyphen typed as an en dash (U+2013).
+pub fn gwenaelle() -> Person {
+    Person {
+        nir: "2 79 04 29 087 063",
+        last_name: "Le Gall\u{2013}Morvan",
+        first_name: "Gwenaëlle",
+        birth: ("9", "4", "1979"),
+        email: "g.legallmorvan@example.fr",
+        phone: "",
+        item: Item::Payment("312,50"),
+        department: "29",
+    }
+}
+
+/// Łukasz Wałęsa (record `LUKASZ WALESA`), as he types himself on the kiosk's own keyboard:
+/// ł and ę from « Autres lettres », an e-mail with `'`, `+` and capitals.
+pub fn lukasz() -> Person {
+    Person {
+        nir: "1 89 05 99 331 045",
+        last_name: "Wałęsa",
+        first_name: "Łukasz",
+        birth: ("14", "5", "1989"),
+        email: "lukasz.o'brien+MSA@example.org",
+        phone: "",
+        item: Item::VitaleNoPhoto("87654321"),
+        department: "51",
+    }
+}

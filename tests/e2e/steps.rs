@@ -636,6 +636,7 @@ pub fn osk_keys(text: &str) -> Vec<String> {
             '-' => keys.push(named("osk.hyphen")),
             '_' => keys.push(named("osk.underscore")),
             '\'' => keys.push(named("osk.apostrophe")),
+            '+' => keys.push(named("osk.plus")),
             ' ' => keys.push(named("osk.space")),
             c if c.is_uppercase() => {
                 keys.push(named("osk.shift"));
@@ -650,9 +651,30 @@ pub fn osk_keys(text: &str) -> Vec<String> {
     keys
 }
 
-/// Types on the on-screen keyboard: taps each key by its accessible name.
+/// Types on the on-screen keyboard: taps each key by its accessible name. A key that is not on
+/// the page shown (« Autres lettres », « Symboles ») is looked for on the other page, as a person
+/// turns the page to find it.
 pub async fn osk_type(kiosk: &Kiosk, text: &str) {
+    const ON_PAGE: &str = "return [...document.querySelectorAll('#osk .osk__key')].some(b => (b.getAttribute('aria-label') || b.textContent).replace(/\\s+/g, ' ').trim() === arguments[0]);";
+    const TURN: &str = "const k = document.querySelector('#osk .osk__key--page'); if (!k) return null; return (k.getAttribute('aria-label') || k.textContent).replace(/\\s+/g, ' ').trim();";
     for key in osk_keys(text) {
+        if kiosk.js(ON_PAGE, vec![json!(key)]).await != json!(true) {
+            let page_key = kiosk.js(TURN, vec![]).await;
+            let page_key = page_key
+                .as_str()
+                .unwrap_or_else(|| panic!("no key {key:?} and no other page"));
+            kiosk
+                .by_role("button", page_key)
+                .await
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("cannot turn the page to {page_key:?}: {e}"));
+            assert_eq!(
+                kiosk.js(ON_PAGE, vec![json!(key)]).await,
+                json!(true),
+                "no key {key:?} on either page of the on-screen keyboard"
+            );
+        }
         let button = kiosk.by_role("button", &key).await;
         button
             .click()
@@ -693,4 +715,55 @@ pub async fn osk_fill(kiosk: &Kiosk, label: &str, text: &str, expected: &str) {
         expected,
         "typed into {label:?}"
     );
+}
+
+/// One enrolment as the reference backend stored it (its `enrolments` table, read from its
+/// SQLite file): what reached the MSA, after every normalisation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub nir: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub verification_kind: String,
+    pub department: String,
+    pub outcome: String,
+}
+
+/// The row the reference backend stored under the reference on `confirmation`; exactly one.
+pub async fn stored_enrolment(kiosk: &Kiosk, confirmation: &str) -> Stored {
+    use sqlx::{Connection, Row};
+    let reference = reference_in(confirmation);
+    // The harness starts the backend on `<home>/msa-backend/backend.db`.
+    let path = kiosk.home.path().join("msa-backend").join("backend.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .read_only(true);
+    let mut db = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+    let rows = sqlx::query(
+        "SELECT nir, last_name, first_name, birth_date, email, phone, verification_kind, \
+         department, outcome FROM enrolments WHERE reference = ?",
+    )
+    .bind(&reference)
+    .fetch_all(&mut db)
+    .await
+    .expect("the backend's enrolments table");
+    assert_eq!(rows.len(), 1, "rows stored under {reference}");
+    let row = &rows[0];
+    let text = |column: &str| -> String { row.try_get(column).unwrap() };
+    Stored {
+        nir: text("nir"),
+        last_name: text("last_name"),
+        first_name: text("first_name"),
+        birth_date: text("birth_date"),
+        email: text("email"),
+        phone: row.try_get("phone").unwrap(),
+        verification_kind: text("verification_kind"),
+        department: text("department"),
+        outcome: text("outcome"),
+    }
 }

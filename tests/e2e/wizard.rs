@@ -324,7 +324,7 @@ async fn an_enrolment_on_a_tablet_has_no_on_screen_keyboard() {
 
 /// What a refusal is about: a text field or box by its label, or a group (fieldset) by its legend.
 #[derive(Clone, Copy, Debug)]
-enum Target<'a> {
+pub(crate) enum Target<'a> {
     Field(&'a str),
     Dates(&'a str),
     Radios(&'a str),
@@ -352,7 +352,7 @@ return {
 /// un problème ») has focus and a link to the field, the inline message is tied to the field
 /// (or its fieldset) by aria-describedby, aria-invalid="true" on the inputs, the page title
 /// starts with « Erreur : », and no answer of the screen was lost.
-async fn expect_refusal(kiosk: &Kiosk, button: &str, target: Target<'_>, message: &str) {
+pub(crate) async fn expect_refusal(kiosk: &Kiosk, button: &str, target: Target<'_>, message: &str) {
     let before = form_values(kiosk).await;
     click(kiosk, "button", button).await;
     kiosk
