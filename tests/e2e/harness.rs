@@ -288,8 +288,11 @@ impl Kiosk {
             display_name: String::new(),
             app_args: Vec::new(),
             env: Vec::new(),
+            binary: String::new(),
+            session_requested: std::time::Instant::now(),
             _driver: driver,
             backend,
+            _window_manager: None,
             _display: None,
             home,
         }
