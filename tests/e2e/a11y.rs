@@ -251,7 +251,8 @@ async fn every_screen_error_state_and_dialog_passes_axe() {
                 )
                 .await;
             audit.check(&kiosk, "05-department-mayotte-explained").await;
-            choose_department(&kiosk, "44").await;
+            // Back to the agency's own MSA: « Oui » (the filtered list no longer shows 44).
+            click(&kiosk, "radio", &i18n("fr", "department.own.yes")).await;
             next(&kiosk, &FR).await;
 
             expect_step(&kiosk, &FR, 6).await;
