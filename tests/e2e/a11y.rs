@@ -8,7 +8,10 @@ use serde_json::{json, Value};
 
 use crate::harness::{e2e, repo_root, Kiosk, Launch};
 use crate::persons::{jean, Item};
-use crate::steps::{choose_department, choose_item, click, expect_step, i18n, next, type_into, FR};
+use crate::steps::{
+    choose_department, choose_item, click, expect_step, i18n, next, show_department_list,
+    type_into, FR,
+};
 
 const AXE_RUN: &str = r#"
 const done = arguments[arguments.length - 1];
@@ -227,6 +230,8 @@ async fn every_screen_error_state_and_dialog_passes_axe() {
             audit.check(&kiosk, "05-department").await;
             refuse(&kiosk, FR.next).await;
             audit.check(&kiosk, "05-department-errors").await;
+            show_department_list(&kiosk).await;
+            audit.check(&kiosk, "05-department-list").await;
             type_into(&kiosk, &i18n("fr", "department.filter.label"), "loire").await;
             kiosk
                 .wait_for(
@@ -238,9 +243,17 @@ async fn every_screen_error_state_and_dialog_passes_axe() {
             audit.check(&kiosk, "05-department-filtered").await;
             type_into(&kiosk, &i18n("fr", "department.filter.label"), "mayotte").await;
             choose_department(&kiosk, "976").await;
-            refuse(&kiosk, FR.next).await;
-            audit.check(&kiosk, "05-department-mayotte-error").await;
-            choose_department(&kiosk, "44").await;
+            // Explained in place (issue 15), not refused.
+            kiosk
+                .wait_for(
+                    "the overseas explanation",
+                    "const e = document.getElementById('department-overseas-explain'); return e && !e.hidden && e.textContent.trim();",
+                    Duration::from_secs(5),
+                )
+                .await;
+            audit.check(&kiosk, "05-department-mayotte-explained").await;
+            // Back to the agency's own MSA: « Oui » (the filtered list no longer shows 44).
+            click(&kiosk, "radio", &i18n("fr", "department.own.yes")).await;
             next(&kiosk, &FR).await;
 
             expect_step(&kiosk, &FR, 6).await;

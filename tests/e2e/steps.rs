@@ -262,7 +262,18 @@ pub async fn answer_step(kiosk: &Kiosk, labels: &Labels, person: &Person, step: 
             press(kiosk, &Key::Enter).await;
         }
         (5, Input::Keyboard) => {
-            // Space chooses the département; then Tab to « Suivant ».
+            // « Votre MSA est-elle la … ? »: Space on « Oui » for the agency's own; else the arrow
+            // to « Non », then the list: Space chooses the département; then Tab to « Suivant ».
+            let lang = if labels.next == EN.next { "en" } else { "fr" };
+            let yes = i18n(lang, "department.own.yes");
+            tab_to(kiosk, "radio", &yes).await;
+            if person.department == "44" {
+                press(kiosk, &Key::Space).await;
+                tab_to(kiosk, "button", labels.next).await;
+                press(kiosk, &Key::Enter).await;
+                return;
+            }
+            press(kiosk, &Key::Down).await;
             let radio = department_radio(kiosk, person.department).await;
             tab_to(kiosk, "radio", &radio).await;
             press(kiosk, &Key::Space).await;
@@ -275,8 +286,15 @@ pub async fn answer_step(kiosk: &Kiosk, labels: &Labels, person: &Person, step: 
             press(kiosk, &Key::Enter).await;
         }
         (2, Input::OnScreenKeyboard) => {
+            // Typed without spaces (the pad has none); shown grouped as it is typed (issue 15).
             let digits = without_spaces(person.nir);
-            osk_fill(kiosk, labels.nir, &digits, &digits).await;
+            osk_fill(
+                kiosk,
+                labels.nir,
+                &digits,
+                &crate::journey::grouped(&digits),
+            )
+            .await;
             osk_ok(kiosk).await;
         }
         (3, Input::OnScreenKeyboard) => {
@@ -379,10 +397,25 @@ pub async fn department_radio(kiosk: &Kiosk, code: &str) -> String {
     name
 }
 
-/// Picks the département by a tap on its radio.
+/// Picks the département by a tap on its radio; first « Non, une autre MSA » when the screen asks
+/// about the agency's own MSA (issue 15) and the list is not shown yet.
 pub async fn choose_department(kiosk: &Kiosk, code: &str) {
+    show_department_list(kiosk).await;
     let name = department_radio(kiosk, code).await;
     click(kiosk, "radio", &name).await;
+}
+
+/// « Non » to « Votre MSA est-elle la MSA … ? », by a tap, when it is asked and not yet answered.
+pub async fn show_department_list(kiosk: &Kiosk) {
+    let no = kiosk
+        .js(
+            "const r = document.getElementById('department-own-no'); return r && !r.checked ? r.labels[0].textContent.replace(/\\s+/g, ' ').trim() : null;",
+            vec![],
+        )
+        .await;
+    if let Some(no) = no.as_str() {
+        click(kiosk, "radio", no).await;
+    }
 }
 
 /// Ticks the terms and validates; returns the confirmation screen's main text.

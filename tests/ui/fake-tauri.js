@@ -231,7 +231,7 @@
         phone: id.phone,
         verification: session.answers.verification,
         department: session.answers.department,
-        cgu: { version: cguOverride || cgu.version, text: cgu.text },
+        cgu: { version: cguOverride || cgu.version, language: cgu.language, text: cgu.text, blocks: cgu.blocks },
       };
     },
     submit_enrolment(args) {

@@ -18,6 +18,10 @@ use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 use time::{Date, Month};
 
+/// The terms' Markdown → blocks, the same code the kiosk's build script runs.
+#[path = "../../../src-tauri/cgu/render.rs"]
+mod cgu_render;
+
 const GENERATED: &str = "tests/ui/generated/enrol-data.js";
 const CASES: &str = "tests/ui/rule-cases.json";
 /// The CGU texts the kiosk bundles (src-tauri/src/cgu.rs), one version per language.
@@ -163,7 +167,17 @@ fn render() -> String {
         let version = CguVersion::of(&text);
         cgu.insert(
             lang.to_owned(),
-            json!({ "version": version.as_str(), "text": text }),
+            json!({
+                "version": version.as_str(),
+                "language": lang,
+                "text": text,
+                "blocks": cgu_render::blocks(&text).into_iter().map(|b| {
+                    let mut block = json!({ "tag": b.tag });
+                    if !b.text.is_empty() { block["text"] = json!(b.text); }
+                    if !b.items.is_empty() { block["items"] = json!(b.items); }
+                    block
+                }).collect::<Vec<_>>(),
+            }),
         );
     }
 

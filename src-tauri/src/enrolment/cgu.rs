@@ -2,10 +2,29 @@
 //! so an acceptance records exactly what the person could read.
 
 use enrol_core::CguVersion;
+use serde::Serialize;
+
+/// One block of the terms as shown: `tag` is `h4`–`h6`, `p`, `ul` or `ol`; `text` (headings and
+/// paragraphs) or `items` (lists) hold plain text. Rendered from the Markdown at build time by
+/// `src-tauri/cgu/render.rs` (allow list; no HTML ever reaches the UI).
+#[derive(Debug, Serialize)]
+pub struct CguBlock {
+    pub tag: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub text: &'static str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub items: &'static [&'static str],
+}
+
+include!(concat!(env!("OUT_DIR"), "/cgu_blocks.rs"));
 
 pub struct CguText {
+    /// BCP 47 language of the text (`"fr"`, `"en"`): the UI's `lang` on the box that shows it.
     pub language: &'static str,
+    /// The Markdown source; its hash is the version an acceptance records.
     pub text: &'static str,
+    /// The same text in blocks, for display.
+    pub blocks: &'static [CguBlock],
     pub version: CguVersion,
 }
 
@@ -15,15 +34,16 @@ pub struct Cgu {
 
 impl Cgu {
     pub fn bundled() -> Cgu {
-        let text = |language, text: &'static str| CguText {
+        let text = |language, text: &'static str, blocks| CguText {
             language,
             text,
+            blocks,
             version: CguVersion::of(text),
         };
         Cgu {
             texts: vec![
-                text("fr", include_str!("../../cgu/fr.md")),
-                text("en", include_str!("../../cgu/en.md")),
+                text("fr", include_str!("../../cgu/fr.md"), CGU_BLOCKS_FR),
+                text("en", include_str!("../../cgu/en.md"), CGU_BLOCKS_EN),
             ],
         }
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::{Config, IdleConfig, Mode};
 use crate::enrolment::answers::{DepartmentView, Refusal, Review};
-use crate::enrolment::cgu::CguText;
+use crate::enrolment::cgu::{CguBlock, CguText};
 use crate::enrolment::session::Step;
 
 /// The rejection the webview receives: `{errors: [{code, field, key}]}`.
@@ -127,7 +127,10 @@ pub struct ReviewAnswer {
 #[serde(rename_all = "camelCase")]
 pub struct CguView {
     version: String,
+    /// The language of the text sent (French when the screen's has none): the box's `lang`.
+    language: &'static str,
     text: &'static str,
+    blocks: &'static [CguBlock],
 }
 
 impl ReviewAnswer {
@@ -136,7 +139,9 @@ impl ReviewAnswer {
             review,
             cgu: CguView {
                 version: cgu.version.as_str().to_owned(),
+                language: cgu.language,
                 text: cgu.text,
+                blocks: cgu.blocks,
             },
         }
     }

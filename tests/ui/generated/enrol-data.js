@@ -1284,10 +1284,148 @@ export default Object.freeze({
   },
   "cgu": {
     "en": {
+      "blocks": [
+        {
+          "tag": "h4",
+          "text": "Terms of use of « Mon espace privé » (English translation, for information; the French text prevails)"
+        },
+        {
+          "tag": "h5",
+          "text": "In short"
+        },
+        {
+          "items": [
+            "Your private space lets you deal with the MSA online.",
+            "Your login is your social security number (13 characters).",
+            "Keep your password to yourself. Never give it to anyone.",
+            "The MSA uses your information only to manage your file.",
+            "You can see, correct or have your information erased."
+          ],
+          "tag": "ul"
+        },
+        {
+          "tag": "h5",
+          "text": "1. Purpose"
+        },
+        {
+          "tag": "p",
+          "text": "These terms set the rules for using the « Mon espace privé » service of the Mutualité sociale agricole (MSA). The service lets each insured person see their file and carry out procedures online on msa.fr."
+        },
+        {
+          "tag": "h5",
+          "text": "2. Sign-up"
+        },
+        {
+          "tag": "p",
+          "text": "You sign up with your social security number without its key, which becomes your login. To check your identity, the MSA may ask for something only you know: the serial number of your Carte Vitale, the birth date of one of your children, or the amount of a payment received in the last six months. If it is right, a temporary password is sent to you by e-mail. Otherwise it is sent by post to the address your MSA has on file."
+        },
+        {
+          "tag": "h5",
+          "text": "3. Password"
+        },
+        {
+          "tag": "p",
+          "text": "You must change the temporary password the first time you log in. You are responsible for keeping it secret. If in doubt, change it or contact your MSA."
+        },
+        {
+          "tag": "h5",
+          "text": "4. Your personal data"
+        },
+        {
+          "tag": "p",
+          "text": "The MSA processes your data to manage your social protection, under the General Data Protection Regulation (GDPR) and the French Data Protection Act. Your social security number is used only where the law allows it. This kiosk does not keep your information after you sign up: it is sent encrypted to your MSA, then erased from the kiosk."
+        },
+        {
+          "tag": "h5",
+          "text": "5. Your rights"
+        },
+        {
+          "tag": "p",
+          "text": "You can see your data, have it corrected or erased, and object to some uses. Write to the data protection officer of your MSA. You can also contact the CNIL."
+        },
+        {
+          "tag": "h5",
+          "text": "6. Availability"
+        },
+        {
+          "tag": "p",
+          "text": "The MSA does its best to keep the service available at all times. It may be interrupted for maintenance."
+        }
+      ],
+      "language": "en",
       "text": "# Terms of use of « Mon espace privé » (English translation, for information; the French text prevails)\n\n## In short\n- Your private space lets you deal with the MSA online.\n- Your login is your social security number (13 characters).\n- Keep your password to yourself. Never give it to anyone.\n- The MSA uses your information only to manage your file.\n- You can see, correct or have your information erased.\n\n## 1. Purpose\nThese terms set the rules for using the « Mon espace privé » service of the Mutualité sociale agricole (MSA). The service lets each insured person see their file and carry out procedures online on msa.fr.\n\n## 2. Sign-up\nYou sign up with your social security number without its key, which becomes your login. To check your identity, the MSA may ask for something only you know: the serial number of your Carte Vitale, the birth date of one of your children, or the amount of a payment received in the last six months. If it is right, a temporary password is sent to you by e-mail. Otherwise it is sent by post to the address your MSA has on file.\n\n## 3. Password\nYou must change the temporary password the first time you log in. You are responsible for keeping it secret. If in doubt, change it or contact your MSA.\n\n## 4. Your personal data\nThe MSA processes your data to manage your social protection, under the General Data Protection Regulation (GDPR) and the French Data Protection Act. Your social security number is used only where the law allows it. This kiosk does not keep your information after you sign up: it is sent encrypted to your MSA, then erased from the kiosk.\n\n## 5. Your rights\nYou can see your data, have it corrected or erased, and object to some uses. Write to the data protection officer of your MSA. You can also contact the CNIL.\n\n## 6. Availability\nThe MSA does its best to keep the service available at all times. It may be interrupted for maintenance.\n",
       "version": "sha256:5005d9cbbf3aa735"
     },
     "fr": {
+      "blocks": [
+        {
+          "tag": "h4",
+          "text": "Conditions générales d'utilisation de « Mon espace privé »"
+        },
+        {
+          "tag": "h5",
+          "text": "En bref"
+        },
+        {
+          "items": [
+            "Votre espace privé sert à faire vos démarches MSA en ligne.",
+            "Votre identifiant est votre numéro de sécurité sociale (13 caractères).",
+            "Gardez votre mot de passe pour vous. Ne le donnez à personne.",
+            "La MSA utilise vos informations seulement pour gérer votre dossier.",
+            "Vous pouvez voir, corriger ou faire effacer vos informations."
+          ],
+          "tag": "ul"
+        },
+        {
+          "tag": "h5",
+          "text": "1. Objet"
+        },
+        {
+          "tag": "p",
+          "text": "Ces conditions fixent les règles d'utilisation du service « Mon espace privé » de la Mutualité sociale agricole (MSA). Ce service permet à chaque assuré de consulter son dossier et de faire des démarches en ligne sur msa.fr."
+        },
+        {
+          "tag": "h5",
+          "text": "2. Inscription"
+        },
+        {
+          "tag": "p",
+          "text": "L'inscription se fait avec le numéro de sécurité sociale sans la clé, qui devient l'identifiant. Pour vérifier votre identité, la MSA peut vous demander une information que vous seul connaissez : le numéro de série de votre carte Vitale, la date de naissance d'un de vos enfants ou le montant d'un paiement reçu dans les six derniers mois. Si cette information est juste, un mot de passe provisoire vous est envoyé par e-mail. Sinon, il vous est envoyé par courrier à l'adresse connue de votre MSA."
+        },
+        {
+          "tag": "h5",
+          "text": "3. Mot de passe"
+        },
+        {
+          "tag": "p",
+          "text": "Le mot de passe provisoire doit être changé à la première connexion. Vous êtes responsable de sa confidentialité. En cas de doute, changez-le ou contactez votre MSA."
+        },
+        {
+          "tag": "h5",
+          "text": "4. Vos données personnelles"
+        },
+        {
+          "tag": "p",
+          "text": "La MSA traite vos données pour gérer votre protection sociale, dans le respect du règlement général sur la protection des données (RGPD) et de la loi Informatique et Libertés. Le numéro de sécurité sociale n'est utilisé que dans les cas prévus par la loi. Sur cette borne, vos informations ne sont pas conservées après votre inscription : elles sont transmises de façon chiffrée à votre MSA, puis effacées de la borne."
+        },
+        {
+          "tag": "h5",
+          "text": "5. Vos droits"
+        },
+        {
+          "tag": "p",
+          "text": "Vous pouvez accéder à vos données, les faire corriger ou effacer, et vous opposer à certains traitements. Pour cela, écrivez au délégué à la protection des données de votre MSA. Vous pouvez aussi saisir la CNIL."
+        },
+        {
+          "tag": "h5",
+          "text": "6. Disponibilité"
+        },
+        {
+          "tag": "p",
+          "text": "La MSA fait son possible pour que le service soit disponible à tout moment. Il peut être interrompu pour maintenance."
+        }
+      ],
+      "language": "fr",
       "text": "# Conditions générales d'utilisation de « Mon espace privé »\n\n## En bref\n- Votre espace privé sert à faire vos démarches MSA en ligne.\n- Votre identifiant est votre numéro de sécurité sociale (13 caractères).\n- Gardez votre mot de passe pour vous. Ne le donnez à personne.\n- La MSA utilise vos informations seulement pour gérer votre dossier.\n- Vous pouvez voir, corriger ou faire effacer vos informations.\n\n## 1. Objet\nCes conditions fixent les règles d'utilisation du service « Mon espace privé » de la Mutualité sociale agricole (MSA). Ce service permet à chaque assuré de consulter son dossier et de faire des démarches en ligne sur msa.fr.\n\n## 2. Inscription\nL'inscription se fait avec le numéro de sécurité sociale sans la clé, qui devient l'identifiant. Pour vérifier votre identité, la MSA peut vous demander une information que vous seul connaissez : le numéro de série de votre carte Vitale, la date de naissance d'un de vos enfants ou le montant d'un paiement reçu dans les six derniers mois. Si cette information est juste, un mot de passe provisoire vous est envoyé par e-mail. Sinon, il vous est envoyé par courrier à l'adresse connue de votre MSA.\n\n## 3. Mot de passe\nLe mot de passe provisoire doit être changé à la première connexion. Vous êtes responsable de sa confidentialité. En cas de doute, changez-le ou contactez votre MSA.\n\n## 4. Vos données personnelles\nLa MSA traite vos données pour gérer votre protection sociale, dans le respect du règlement général sur la protection des données (RGPD) et de la loi Informatique et Libertés. Le numéro de sécurité sociale n'est utilisé que dans les cas prévus par la loi. Sur cette borne, vos informations ne sont pas conservées après votre inscription : elles sont transmises de façon chiffrée à votre MSA, puis effacées de la borne.\n\n## 5. Vos droits\nVous pouvez accéder à vos données, les faire corriger ou effacer, et vous opposer à certains traitements. Pour cela, écrivez au délégué à la protection des données de votre MSA. Vous pouvez aussi saisir la CNIL.\n\n## 6. Disponibilité\nLa MSA fait son possible pour que le service soit disponible à tout moment. Il peut être interrompu pour maintenance.\n",
       "version": "sha256:2ba0cc05ed51597a"
     }

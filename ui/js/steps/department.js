@@ -180,10 +180,10 @@ export default {
         filterInput,
         status),
       empty,
-      // Its own scrolling box: « Suivant » stays just below it, whatever the text size.
+      // Its own scrolling box: the overseas tiles and « Suivant » stay just below it.
       h('div', { class: 'department__scroll' },
-        h('div', { class: 'choices choices--grid', id: 'department-all' }, listTiles),
-        overseasSection));
+        h('div', { class: 'choices choices--grid', id: 'department-all' }, listTiles)),
+      overseasSection);
     const listPanel = h('div', { class: agency ? 'conditional department__all' : 'department__all', id: 'department-list', hidden: Boolean(agency) }, listFieldset);
 
     function update() {

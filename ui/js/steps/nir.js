@@ -69,8 +69,8 @@ export default {
 
     return {
       nodes: [
-        group,
-        figure,
+        // The field and the card side by side when there is room: « Suivant » stays high.
+        h('div', { class: 'nir-layout' }, group, figure),
         h('div', { class: 'inset' }, tx('nir.login', undefined, 'p')),
       ],
       groupFor: (field) => (field === 'nir' ? group : null),

@@ -24,6 +24,26 @@ export function formatDate(iso, lang = getLanguage()) {
   }
 }
 
+/** The only tags a terms block may become (src-tauri/cgu/render.rs emits no other). */
+const BLOCK_TAGS = new Set(['h4', 'h5', 'h6', 'p']);
+const LIST_TAGS = new Set(['ul', 'ol']);
+
+/**
+ * The terms' blocks as elements, text set with textContent: an unknown tag is shown as a
+ * paragraph, never created. @param {Array<{tag: string, text?: string, items?: string[]}>|undefined} blocks
+ * @returns {HTMLElement[]}
+ */
+export function cguBlocks(blocks) {
+  return (Array.isArray(blocks) ? blocks : []).map((block) => {
+    if (LIST_TAGS.has(block.tag)) {
+      return h(block.tag, { class: `list ${block.tag === 'ul' ? 'list--bullet' : 'list--number'}` },
+        (block.items || []).map((item) => h('li', {}, String(item))));
+    }
+    const tag = BLOCK_TAGS.has(block.tag) ? block.tag : 'p';
+    return h(tag, { class: tag === 'p' ? null : 'heading-s cgu__heading' }, String(block.text || ''));
+  });
+}
+
 export default {
   id: 'review',
   number: 6,
@@ -70,13 +90,14 @@ export default {
       tabindex: '0',
       role: 'region',
       'aria-labelledby': 'cgu-full-title',
-      lang: 'fr',
     });
-    const fillCgu = (text) => {
-      const paragraphs = String(text || '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
-      cguText.replaceChildren(...paragraphs.map((p) => h('p', {}, p)));
+    /** @param {any} cgu the review's `cgu`: blocks rendered from Markdown at build time, and their language */
+    const fillCgu = (cgu) => {
+      cguText.replaceChildren(...cguBlocks(cgu && cgu.blocks));
+      // The language of the text shown, not of the screen: French when no translation exists.
+      cguText.setAttribute('lang', (cgu && cgu.language) || 'fr');
     };
-    fillCgu(s.cgu && s.cgu.text);
+    fillCgu(s.cgu);
 
     const terms = h('input', { class: 'choice__input', type: 'checkbox', id: 'terms', name: 'terms', value: 'yes', 'aria-required': 'true' });
     const termsGroup = h('div', { class: 'form-group', id: 'terms-group', dataset: { field: 'terms' } },
@@ -116,7 +137,7 @@ export default {
         if (errors.some((e) => e.code === 'terms.outdated')) {
           try {
             const fresh = await ctx.api.reviewSummary();
-            if (fresh && fresh.cgu) { cguVersion = fresh.cgu.version; fillCgu(fresh.cgu.text); }
+            if (fresh && fresh.cgu) { cguVersion = fresh.cgu.version; fillCgu(fresh.cgu); }
             terms.checked = false;
           } catch { /* the summary already says what happened */ }
         }
