@@ -1,14 +1,15 @@
 //! Integration tests: the kiosk's parts against real processes and services, without the
 //! webview. The outbox and its delivery against a reference backend process with faults
 //! (`delivery`), the secret store against the real Secret Service (`keyring_store`), the signed
-//! self-update against a feed on loopback (`updater`), and a bad configuration at start
-//! (`config_errors`).
+//! self-update against a feed on loopback (`updater`), a bad configuration at start
+//! (`config_errors`), and the heartbeat and help calls against the backend (`console`).
 //!
 //! One test binary (one link for all four); run a part by its module name, e.g.
 //! `cargo test --test integration updater`. The helpers they share with the end-to-end tests
 //! (process guards, free ports, bounded waits, the backend process) are in `msa-test-support`.
 
 mod config_errors;
+mod console;
 mod delivery;
 mod keyring_store;
 mod updater;
