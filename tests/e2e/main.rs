@@ -18,6 +18,7 @@ mod steps;
 mod a11y;
 mod bench;
 mod enrolment;
+mod help;
 mod receipt;
 mod screenshots;
 mod selfheal;
