@@ -95,14 +95,14 @@ pub(crate) async fn axe(kiosk: &Kiosk, screen: &str) -> Vec<String> {
 /// The violations seen on the way, all listed at the end so that one run shows every problem.
 /// Also used by `triage` for the welcome screen's other ways and the screens without e-mail.
 #[derive(Default)]
-pub struct Audit(Vec<String>);
+pub(crate) struct Audit(Vec<String>);
 
 impl Audit {
-    pub async fn check(&mut self, kiosk: &Kiosk, screen: &str) {
+    pub(crate) async fn check(&mut self, kiosk: &Kiosk, screen: &str) {
         self.0.extend(axe(kiosk, screen).await);
     }
 
-    pub fn assert_clean(self, what: &str) {
+    pub(crate) fn assert_clean(self, what: &str) {
         assert!(
             self.0.is_empty(),
             "{} axe violation(s) {what} (reports in target/e2e-artifacts/axe/):\n{}",
@@ -163,9 +163,9 @@ async fn every_screen_error_state_and_dialog_passes_axe() {
             audit.check(&kiosk, "01-welcome").await;
 
             click(&kiosk, "button", &i18n("fr", "toolbar.help")).await;
-            wait_dialog(&kiosk, &i18n("fr", "help.title")).await;
+            wait_dialog(&kiosk, &i18n("fr", "help.coming")).await;
             audit.check(&kiosk, "01-help-dialog").await;
-            click(&kiosk, "button", &i18n("fr", "common.close")).await;
+            click(&kiosk, "button", &i18n("fr", "help.done")).await;
             wait_no_dialog(&kiosk).await;
 
             click(&kiosk, "button", &i18n("fr", "toolbar.settings")).await;
@@ -304,9 +304,9 @@ async fn high_contrast_and_200_percent_text_pass_axe() {
             click(&kiosk, "button", &i18n("fr", "common.close")).await;
             wait_no_dialog(&kiosk).await;
             click(&kiosk, "button", &i18n("fr", "toolbar.help")).await;
-            wait_dialog(&kiosk, &i18n("fr", "help.title")).await;
+            wait_dialog(&kiosk, &i18n("fr", "help.coming")).await;
             audit.check(&kiosk, "hc200-01-help-dialog").await;
-            click(&kiosk, "button", &i18n("fr", "common.close")).await;
+            click(&kiosk, "button", &i18n("fr", "help.done")).await;
             wait_no_dialog(&kiosk).await;
 
             click(&kiosk, "button", FR.start).await;

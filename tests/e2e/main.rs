@@ -21,6 +21,7 @@ mod deploy_screen;
 mod enrolment;
 mod footprint;
 mod front;
+mod help;
 mod journey;
 mod late_answers;
 mod real_inputs;

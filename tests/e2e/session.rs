@@ -16,7 +16,7 @@ use crate::steps::{
     Input, FR,
 };
 
-const CANARY_VALUES: &[&str] = &[
+pub(crate) const CANARY_VALUES: &[&str] = &[
     "1850544977531",
     "1 85 05 44 977 531",
     "Canarixq",

@@ -2,8 +2,8 @@
 //! webview. The outbox and its delivery against a reference backend process with faults
 //! (`delivery`), the secret store against the real Secret Service (`keyring_store`), the signed
 //! self-update against a feed on loopback (`updater`), a bad configuration at start
-//! (`config_errors`), and an outbox written by the first release opened by today's code
-//! (`outbox_upgrade`).
+//! (`config_errors`), an outbox written by the first release opened by today's code
+//! (`outbox_upgrade`), and the heartbeat and help calls against the backend (`console`).
 //!
 //! One test binary (one link for all of them); run a part by its module name, e.g.
 //! `cargo test --test integration updater`. The helpers they share with the end-to-end tests
@@ -11,6 +11,7 @@
 
 mod canned;
 mod config_errors;
+mod console;
 mod delivery;
 mod keyring_store;
 mod misconfigured;

@@ -114,9 +114,9 @@ test('keyboard-only enrolment', async () => {
   await waitForStep(page, 'Créer Mon espace privé');
   await tabTo(page, page.getByRole('button', { name: "Besoin d'aide ?" }), { back: true });
   await page.keyboard.press('Enter');
-  await page.getByRole('dialog', { name: "Besoin d'aide ?" }).waitFor();
+  await page.getByRole('dialog', { name: 'Un conseiller va venir' }).waitFor();
   await page.keyboard.press('Enter');
-  await page.getByRole('dialog', { name: "Besoin d'aide ?" }).waitFor({ state: 'hidden' });
+  await page.getByRole('dialog', { name: 'Un conseiller va venir' }).waitFor({ state: 'hidden' });
   await assertClean(page, problems);
   await context.close();
 });

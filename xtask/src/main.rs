@@ -80,6 +80,10 @@ const TEST_PACKAGES: &[&str] = &[
 
 const BACKEND_PORT: u16 = 8787;
 const DEV_KIOSK_TOKEN: &str = "dev-kiosk-token-change-me";
+/// The demo agency's console account that `cargo xtask run` creates (loopback only, like the
+/// demo data): the console is usable by hand at once.
+const DEMO_STAFF_LOGIN: &str = "demo.agent";
+const DEMO_STAFF_PASSWORD: &str = "demo-console-password";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -322,6 +326,13 @@ fn run(args: &[String]) -> Result<(), String> {
         Duration::from_secs(30),
     )?;
     eprintln!("xtask: reference backend ready on http://127.0.0.1:{BACKEND_PORT} (demo identities: crates/msa-backend/DEMO.md)");
+    demo_console(
+        &target.join(profile).join("msa-backend"),
+        &format!("sqlite://{}", data.join("backend.db").display()),
+    )?;
+    eprintln!(
+        "xtask: agency console on http://127.0.0.1:{BACKEND_PORT}/console/ — login {DEMO_STAFF_LOGIN}, password {DEMO_STAFF_PASSWORD} (agency « Agence de démonstration », kiosk kiosk-dev)"
+    );
 
     let (_xvfb, display) = ensure_display()?;
     if _xvfb.is_some() {
@@ -366,6 +377,59 @@ fn run(args: &[String]) -> Result<(), String> {
     } else {
         Err(format!("the kiosk ended with {status}"))
     }
+}
+
+/// The demo agency, the dev kiosk placed in it and one agent's account, so that the console
+/// shows the kiosk's heartbeats and help calls (each command creates or updates: runs again
+/// fine). Secrets go through standard input, as `msa-backend` wants them.
+fn demo_console(backend: &Path, database: &str) -> Result<(), String> {
+    let cli = |args: &[&str], stdin: &str| -> Result<(), String> {
+        use std::io::Write;
+        let mut child = Command::new(backend)
+            .args(args)
+            .args(["--database", database])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("msa-backend {}: {e}", args.join(" ")))?;
+        if let Some(mut input) = child.stdin.take() {
+            input
+                .write_all(stdin.as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        match child.wait() {
+            Ok(status) if status.success() => Ok(()),
+            other => Err(format!("msa-backend {}: {other:?}", args.join(" "))),
+        }
+    };
+    cli(
+        &[
+            "agency",
+            "add",
+            "--id",
+            "demo",
+            "--caisse",
+            "msa-44-85",
+            "--name",
+            "Agence de démonstration",
+        ],
+        "",
+    )?;
+    cli(
+        &["add-kiosk", "--id", "kiosk-dev", "--agency", "demo"],
+        &format!("{DEV_KIOSK_TOKEN}\n"),
+    )?;
+    cli(
+        &[
+            "staff",
+            "add",
+            "--login",
+            DEMO_STAFF_LOGIN,
+            "--agency",
+            "demo",
+        ],
+        &format!("{DEMO_STAFF_PASSWORD}\n"),
+    )
 }
 
 /// A Secret Service for the session: gnome-keyring, unlocked with the secret kept in

@@ -39,12 +39,16 @@ export class HelpDialog {
     this.onHold();
     this.render({ state: 'calling' });
     openModal(this.dialog, { initialFocus: this.button, onCancel: () => this.close() });
+    let view;
     try {
-      this.render(await this.api.helpRequest());
+      view = await this.api.helpRequest();
     } catch {
       // Rust did not answer: nobody was told. Say where help is.
-      this.render({ state: 'unreached', hook: false });
+      view = { state: 'unreached', hook: false };
     }
+    // A help-changed event may have come before this answer (the call got through at once):
+    // the answer is then older than what the dialog shows.
+    if (this.state === 'calling' && isOpen(this.dialog)) this.render(view);
   }
 
   /** After a reload (a crash of the web process), a call Rust still holds is shown again. */
