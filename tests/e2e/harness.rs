@@ -171,8 +171,13 @@ impl Kiosk {
         });
         let mut config = launch.toml.clone();
         if let Some(backend) = &backend {
+            // The tests read the backend's answer on the confirmation screen. 5 s was too short
+            // on a loaded machine (load 27: the debug backend answered late, the screen said
+            // « queued », and a test found nothing at the backend yet); an unreachable backend
+            // still gives the « queued » screen at once (a 503 is an answer), so no test waits
+            // longer for it.
             config.push_str(&format!(
-                "\n[backend]\nurl = \"{}\"\nsubmit_wait_seconds = 5\n",
+                "\n[backend]\nurl = \"{}\"\nsubmit_wait_seconds = 20\n",
                 backend.url
             ));
         }

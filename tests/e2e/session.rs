@@ -229,8 +229,10 @@ async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
             go_to_step(&kiosk, &FR, &canary(), 6, Input::Touch).await;
             let text = accept_and_submit(&kiosk, &FR).await;
             let reference = reference_in(&text);
+            // « par courrier à l'adresse connue » (`confirmation.postal`), not the « queued »
+            // screen's « par e-mail ou par courrier »: the backend has answered, so it has the row.
             assert!(
-                text.contains("courrier"),
+                text.contains("par courrier à l"),
                 "an unknown person gets the postal answer: {text}"
             );
             let received = kiosk.backend.as_ref().unwrap().enrolments().await;
