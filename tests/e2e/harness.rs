@@ -71,6 +71,9 @@ pub struct Launch {
     pub env: Vec<(String, String)>,
     /// A display of the test's own with a window manager (openbox) on it, started before the app.
     pub window_manager: bool,
+    /// How long « Valider » waits for the backend's answer (`backend.submit_wait_seconds`);
+    /// `None`: 20 s (see `Kiosk::start`).
+    pub submit_wait_seconds: Option<u64>,
 }
 
 impl Launch {
@@ -96,6 +99,12 @@ impl Launch {
     /// Adds a variable to the app's environment.
     pub fn with_env(mut self, key: &str, value: &str) -> Launch {
         self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// « Valider » waits `seconds` for the backend's answer before showing « queued ».
+    pub fn with_submit_wait(mut self, seconds: u64) -> Launch {
+        self.submit_wait_seconds = Some(seconds);
         self
     }
 
@@ -173,12 +182,12 @@ impl Kiosk {
         if let Some(backend) = &backend {
             // The tests read the backend's answer on the confirmation screen. 5 s was too short
             // on a loaded machine (load 27: the debug backend answered late, the screen said
-            // « queued », and a test found nothing at the backend yet); an unreachable backend
-            // still gives the « queued » screen at once (a 503 is an answer), so no test waits
-            // longer for it.
+            // « queued », and a test found nothing at the backend yet). A test of the « queued »
+            // screen (the backend down: only retryable answers) sets a short wait of its own.
             config.push_str(&format!(
-                "\n[backend]\nurl = \"{}\"\nsubmit_wait_seconds = 20\n",
-                backend.url
+                "\n[backend]\nurl = \"{}\"\nsubmit_wait_seconds = {}\n",
+                backend.url,
+                launch.submit_wait_seconds.unwrap_or(20)
             ));
         }
         let config_path = home.path().join("kiosk.toml");
