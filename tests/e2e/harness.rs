@@ -34,29 +34,35 @@ pub fn display(fresh: bool) -> (Option<Guarded>, String) {
     {
         return (None, display);
     }
-    // One display per test; a lock keeps parallel tests of this binary from picking the same number.
-    static PICK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _pick = PICK.lock().unwrap_or_else(|p| p.into_inner());
-    let number = (100..400)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-                && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-        })
-        .expect("no free X display number");
-    let display = format!(":{number}");
+    // One display per test, its number chosen by the X server itself (`-displayfd`: it takes a
+    // free one and writes it out once it accepts connections). Picking a number by looking for
+    // lock files raced with other test processes on a shared machine: two Xvfb on one number,
+    // and openbox on the other's display (seen in the ten-run series).
+    let (reader, writer) = std::io::pipe().expect("a pipe for Xvfb's display number");
     let xvfb = Guarded::spawn(
         Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(writer)
             .stderr(Stdio::null()),
         "Xvfb",
     );
-    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-    wait::blocking(
-        &format!("Xvfb to listen on {display}"),
-        Duration::from_secs(10),
-        Duration::from_millis(20),
-        || if socket.exists() { Ok(()) } else { Err(()) },
-    );
+    // The Command (our copy of the pipe's writing end) is gone: EOF if Xvfb dies first.
+    let mut number = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(reader), &mut number)
+        .expect("Xvfb's display number");
+    let number: u32 = number
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("Xvfb did not start (display number {number:?})"));
+    let display = format!(":{number}");
     (Some(xvfb), display)
 }
 
@@ -73,6 +79,9 @@ pub struct Launch {
     pub app: Option<String>,
     /// A display of the test's own with a window manager (openbox) on it, started before the app.
     pub window_manager: bool,
+    /// How long « Valider » waits for the backend's answer (`backend.submit_wait_seconds`);
+    /// `None`: 20 s (see `Kiosk::start`).
+    pub submit_wait_seconds: Option<u64>,
 }
 
 impl Launch {
@@ -104,6 +113,12 @@ impl Launch {
     /// Starts `binary` instead of [`app`], with the same driver, folders and arguments.
     pub fn with_app(mut self, binary: &str) -> Launch {
         self.app = Some(binary.to_owned());
+        self
+    }
+
+    /// « Valider » waits `seconds` for the backend's answer before showing « queued ».
+    pub fn with_submit_wait(mut self, seconds: u64) -> Launch {
+        self.submit_wait_seconds = Some(seconds);
         self
     }
 
@@ -183,9 +198,14 @@ impl Kiosk {
         });
         let mut config = launch.toml.clone();
         if let Some(backend) = &backend {
+            // The tests read the backend's answer on the confirmation screen. 5 s was too short
+            // on a loaded machine (load 27: the debug backend answered late, the screen said
+            // « queued », and a test found nothing at the backend yet). A test of the « queued »
+            // screen (the backend down: only retryable answers) sets a short wait of its own.
             config.push_str(&format!(
-                "\n[backend]\nurl = \"{}\"\nsubmit_wait_seconds = 5\n",
-                backend.url
+                "\n[backend]\nurl = \"{}\"\nsubmit_wait_seconds = {}\n",
+                backend.url,
+                launch.submit_wait_seconds.unwrap_or(20)
             ));
         }
         let config_path = home.path().join("kiosk.toml");

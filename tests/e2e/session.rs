@@ -229,8 +229,10 @@ async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
             go_to_step(&kiosk, &FR, &canary(), 6, Input::Touch).await;
             let text = accept_and_submit(&kiosk, &FR).await;
             let reference = reference_in(&text);
+            // « par courrier à l'adresse connue » (`confirmation.postal`), not the « queued »
+            // screen's « par e-mail ou par courrier »: the backend has answered, so it has the row.
             assert!(
-                text.contains("courrier"),
+                text.contains("par courrier à l"),
                 "an unknown person gets the postal answer: {text}"
             );
             let received = kiosk.backend.as_ref().unwrap().enrolments().await;
@@ -299,7 +301,9 @@ async fn a_crash_in_the_middle_leaves_nothing_after_the_restart() {
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_right_after_the_confirmation_it_delivers_once_after_the_restart() {
     let _turn = one_at_a_time().await;
-    let kiosk = Kiosk::start("crash-after-confirmation", Launch::kiosk().with_backend()).await;
+    // The backend answers only 503: « Valider » waits its whole submit wait, then says « queued ».
+    let launch = Launch::kiosk().with_backend().with_submit_wait(5);
+    let kiosk = Kiosk::start("crash-after-confirmation", launch).await;
     let backend = kiosk.backend.as_ref().unwrap();
     backend.set_fault("unavailable").await;
     go_to_step(&kiosk, &FR, &jean(), 6, Input::Touch).await;

@@ -26,6 +26,8 @@ pub fn keep_in_front(window: &WebviewWindow) {
     }
     #[cfg(windows)]
     win::watch(window);
+    #[cfg(not(any(target_os = "linux", windows)))]
+    let _ = window;
 }
 
 #[cfg(target_os = "linux")]
