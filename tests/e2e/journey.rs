@@ -32,22 +32,6 @@ pub fn own_question() -> String {
         .replace('\u{a0}', " ")
 }
 
-/// SPEC §2 step 2: 1-2-2-2-3-3, then the key.
-pub fn grouped(chars: &str) -> String {
-    let chars: Vec<char> = chars.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut parts = Vec::new();
-    let mut at = 0;
-    for size in [1, 2, 2, 2, 3, 3, 2] {
-        if at >= chars.len() {
-            break;
-        }
-        let end = (at + size).min(chars.len());
-        parts.push(chars[at..end].iter().collect::<String>());
-        at = end;
-    }
-    parts.join(" ")
-}
-
 /// The NIR field's value, caret and the texts it is described by (what a screen reader is given
 /// besides the label).
 async fn nir_state(kiosk: &Kiosk) -> Value {
@@ -71,10 +55,10 @@ async fn the_nir_is_grouped_as_it_is_typed_on_the_pad_and_on_keys() {
             kiosk.by_role("button", &key).await.click().await.unwrap();
             typed.push(digit);
             let state = nir_state(&kiosk).await;
-            assert_eq!(state["value"], grouped(&typed).as_str(), "after {typed}");
+            assert_eq!(state["value"], crate::steps::grouped(&typed).as_str(), "after {typed}");
             assert_eq!(
                 state["caret"],
-                json!(grouped(&typed).chars().count()),
+                json!(crate::steps::grouped(&typed).chars().count()),
                 "caret at the end after {typed}"
             );
         }

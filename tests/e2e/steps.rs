@@ -288,13 +288,7 @@ pub async fn answer_step(kiosk: &Kiosk, labels: &Labels, person: &Person, step: 
         (2, Input::OnScreenKeyboard) => {
             // Typed without spaces (the pad has none); shown grouped as it is typed (issue 15).
             let digits = without_spaces(person.nir);
-            osk_fill(
-                kiosk,
-                labels.nir,
-                &digits,
-                &crate::journey::grouped(&digits),
-            )
-            .await;
+            osk_fill(kiosk, labels.nir, &digits, &grouped(&digits)).await;
             osk_ok(kiosk).await;
         }
         (3, Input::OnScreenKeyboard) => {
@@ -799,4 +793,20 @@ pub async fn stored_enrolment(kiosk: &Kiosk, confirmation: &str) -> Stored {
         department: text("department"),
         outcome: text("outcome"),
     }
+}
+
+/// SPEC §2 step 2: 1-2-2-2-3-3, then the key.
+pub fn grouped(chars: &str) -> String {
+    let chars: Vec<char> = chars.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for size in [1, 2, 2, 2, 3, 3, 2] {
+        if at >= chars.len() {
+            break;
+        }
+        let end = (at + size).min(chars.len());
+        parts.push(chars[at..end].iter().collect::<String>());
+        at = end;
+    }
+    parts.join(" ")
 }
