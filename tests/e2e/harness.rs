@@ -602,16 +602,16 @@ async fn start_driver(
         json!({ "application": binary, "args": app_args }),
     );
     let session_requested = std::time::Instant::now();
-    match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-    {
-        Ok(client) => Ok((client, driver, session_requested)),
-        Err(e) => {
-            let log = std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
-            Err(format!("{e}\n{log}"))
-        }
+    // WebKitWebDriver waits for ever on an app that exited at start (a configuration it
+    // refuses, exit 78): bound the wait, and say what the app printed (the driver's log).
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(capabilities);
+    let url = format!("http://127.0.0.1:{port}");
+    let log = || std::fs::read_to_string(home.path().join("driver.log")).unwrap_or_default();
+    match tokio::time::timeout(Duration::from_secs(60), builder.connect(&url)).await {
+        Ok(Ok(client)) => Ok((client, driver, session_requested)),
+        Ok(Err(e)) => Err(format!("{e}\n{}", log())),
+        Err(_) => Err(format!("no WebDriver session after 60 s\n{}", log())),
     }
 }
 

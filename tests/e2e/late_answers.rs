@@ -59,7 +59,7 @@ fn assert_queued(confirmation: &str) {
 async fn a_late_already_enrolled_is_followed_up_by_the_backend() {
     e2e(
         "late-already-enrolled",
-        Launch::kiosk().with_backend(),
+        Launch::kiosk().with_backend().with_submit_wait(5),
         |kiosk| async move {
             let backend = kiosk.backend.as_ref().unwrap();
             // Later than the kiosk's wait (5 s), within its request timeout (10 s).

@@ -202,8 +202,10 @@ impl Cups {
     }
 
     fn launch(&self, queue: &str, mode: &str) -> Launch {
+        // The confirmation's return (12 s) must not be shorter than the submit wait (config.rs).
         Launch::kiosk()
             .with_backend()
+            .with_submit_wait(5)
             .with_toml(&format!(
                 "[idle]\nconfirmation_return_seconds = 12\n[receipt]\nqueue = \"{queue}\"\nmode = \"{mode}\"\n"
             ))

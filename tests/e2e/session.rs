@@ -224,7 +224,11 @@ async fn abandoning_wipes_everything() {
 async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
     e2e(
         "submitted",
-        Launch::kiosk().with_backend().with_toml(SHORT_IDLE),
+        // SHORT_IDLE's confirmation return (5 s) is the shortest the submit wait allows.
+        Launch::kiosk()
+            .with_backend()
+            .with_submit_wait(5)
+            .with_toml(SHORT_IDLE),
         |kiosk| async move {
             go_to_step(&kiosk, &FR, &canary(), 6, Input::Touch).await;
             let text = accept_and_submit(&kiosk, &FR).await;

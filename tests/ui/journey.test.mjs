@@ -93,7 +93,8 @@ test('step 5 by « Oui » in two touches: the agency\'s MSA, no list', async () 
 for (const viewport of [{ width: 1280, height: 800 }, { width: 1366, height: 768 }]) {
   for (const size of ['100', '200']) {
     test(`step 7 at ${viewport.width}×${viewport.height}, text ${size} %: outcome, reference, countdown and « Terminer » in view`, async () => {
-      const { context, page, problems } = await openApp(browser, server.url, { viewport, config: { receiptPrint: 'button' } });
+      // « Écouter » on, as `[speech] enabled` is by default: the header as the kiosk shows it.
+      const { context, page, problems } = await openApp(browser, server.url, { viewport, config: { receiptPrint: 'button', speech: { enabled: true } } });
       if (size === '200') await page.getByRole('radio', { name: 'Très grande (200 %)' }).check();
       await reachReview(page, 'none');
       await page.getByRole('checkbox', { name: /J'accepte les conditions/ }).check();

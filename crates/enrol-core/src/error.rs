@@ -196,7 +196,7 @@ mod tests {
     fn codes_are_unique_and_well_formed() {
         let unique: HashSet<_> = ALL_CODES.iter().collect();
         assert_eq!(unique.len(), ALL_CODES.len());
-        assert_eq!(ALL_CODES.len(), 41);
+        assert_eq!(ALL_CODES.len(), 42);
         for c in ALL_CODES {
             let (prefix, rest) = c.split_once('.').expect("dotted code");
             assert!(!prefix.is_empty() && !rest.is_empty());

@@ -17,7 +17,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::delivery::client::BackendClient;
-use crate::ops::availability::Availability;
+use crate::ops::availability::{Availability, Reason};
 use crate::ops::help::HelpCall;
 
 /// How often the beat looks for a change; at most one heartbeat a second (docs/contracts.md §4).
@@ -132,6 +132,11 @@ impl Heartbeat {
             .unwrap_or(0);
         let (availability, availability_reason) = match availability {
             Availability::Ready => ("ready", None),
+            // « Borne non configurée » is its own state in the console (§4): IT must act, it
+            // will not come back by itself.
+            Availability::Unavailable { reason } if *reason == Reason::NotConfigured.code() => {
+                ("notConfigured", Some(as_code(reason)))
+            }
             Availability::Unavailable { reason } => ("unavailable", Some(as_code(reason))),
         };
         Heartbeat {
@@ -304,6 +309,23 @@ mod tests {
         assert_eq!(hb.availability_reason.as_deref(), Some("keyring.locked"));
         assert_eq!(hb.step, None, "a step out of 1–7 is not sent");
         assert_eq!(hb.updater_result, None);
+    }
+
+    #[test]
+    fn a_kiosk_not_configured_says_so_in_its_own_state() {
+        let hb = Heartbeat::of(
+            &json!({}),
+            &Availability::Unavailable {
+                reason: Reason::NotConfigured.code(),
+            },
+            Some(1),
+            NOW,
+        );
+        assert_eq!(hb.availability, "notConfigured");
+        assert_eq!(
+            hb.availability_reason.as_deref(),
+            Some("system.notConfigured")
+        );
     }
 
     #[test]
