@@ -243,6 +243,7 @@ struct Installed;
 
 impl Installed {
     fn install(deb: &Path) -> Installed {
+        end_user_processes();
         purge();
         run(Command::new("dpkg").arg("-i").arg(deb));
         Installed
@@ -253,8 +254,24 @@ fn purge() {
     let _ = Command::new("dpkg").args(["--purge", PACKAGE]).output();
 }
 
+/// Ends every process of the kiosk's user: what a failed or killed earlier run left (a keyring
+/// daemon, a session) keeps `userdel` from removing the user, and the next run from seeing its
+/// own session end. A bounded wait: SIGKILL is not refused.
+fn end_user_processes() {
+    let exists = |cmd: &mut Command| cmd.output().map(|o| o.status.success()).unwrap_or(false);
+    if !exists(Command::new("id").arg(USER)) {
+        return;
+    }
+    let _ = Command::new("pkill").args(["-KILL", "-u", USER]).output();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while exists(Command::new("pgrep").args(["-u", USER])) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 impl Drop for Installed {
     fn drop(&mut self) {
+        end_user_processes();
         purge();
         let _ = Command::new("userdel").arg(USER).output();
     }
