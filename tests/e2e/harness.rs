@@ -634,7 +634,9 @@ where
     if let Err(error) = outcome {
         let shot = kiosk.screenshot("failure").await;
         eprintln!("screenshot of the failure: {}", shot.display());
-        let _ = kiosk.client.clone().close().await;
+        // A screenshot given up on stays queued in the WebDriver session: a close behind it
+        // would wait for ever and hang the whole binary. The driver ends with the kiosk.
+        let _ = tokio::time::timeout(Duration::from_secs(10), kiosk.client.clone().close()).await;
         std::panic::resume_unwind(error.into_panic());
     }
     let _ = kiosk.client.clone().close().await;

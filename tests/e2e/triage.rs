@@ -88,7 +88,8 @@ async fn each_triage_path_from_the_welcome_screen_and_back() {
             assert_eq!(fields, json!(0), "nothing to type on « {title} »");
             assert!(!text.contains("Étape"), "not a step: {text}");
             let cancel_hidden = kiosk
-                .js("const b = document.querySelector('[data-action=cancel]'); return !b || b.hidden || b.offsetParent === null;", vec![])
+                // « Abandonner » keeps its slot while off (`data-off`: visibility hidden).
+                .js("const b = document.querySelector('[data-action=cancel]'); return !b || b.hidden || b.offsetParent === null || getComputedStyle(b).visibility === 'hidden';", vec![])
                 .await;
             assert_eq!(cancel_hidden, json!(true), "no « Abandonner » on « {title} »");
             audit.check(&kiosk, &format!("01-triage-{title}")).await;
