@@ -40,10 +40,11 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
         .decorations(!fullscreen)
         .always_on_top(kiosk)
         .skip_taskbar(kiosk)
-        // Resizable even in full screen: GTK keeps a non-resizable window at its default size
-        // whatever the screen, so under cage on a 1366×768 screen the wizard's bottom would be
-        // cut off (tests/deploy.rs). Nobody can resize a full-screen window anyway.
-        .resizable(true)
+        // Resizable in full screen on Wayland only: there GTK keeps a non-resizable window at
+        // its default size whatever the output, so under cage on a 1366×768 screen the wizard's
+        // bottom was cut off (tests/deploy.rs). On X11 any client may resize a resizable window
+        // (WebDriver's set_window_size took it out of full screen: tests/e2e/wizard.rs).
+        .resizable(!fullscreen || std::env::var_os("WAYLAND_DISPLAY").is_some())
         .maximizable(!fullscreen)
         .minimizable(!kiosk)
         .closable(!kiosk)
