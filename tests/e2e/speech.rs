@@ -81,6 +81,12 @@ impl Audio {
                 std::fs::File::create(runtime.path().join("pulseaudio.log")).unwrap(),
             ));
         env(&mut pulse);
+        // Off the session bus: PulseAudio claims the bus name org.PulseAudio1 there, and the
+        // second of two speech tests running at once would exit with « already taken ». Without
+        // DISPLAY, libdbus does not autolaunch a bus of its own either.
+        pulse
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DISPLAY");
         let pulse = Guarded::spawn(&mut pulse, "pulseaudio");
         wait::blocking(
             "PulseAudio to answer",
