@@ -39,7 +39,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use harness::{repo_root, Kiosk};
-use msa_test_support::{free_port, target_dir, Backend, Guarded, KIOSK_TOKEN};
+use msa_test_support::{free_port, run_with_stdin, target_dir, Backend, Guarded, KIOSK_TOKEN};
 use persons::jean;
 use serde_json::json;
 use steps::{accept_and_submit, assert_received, go_to_step, Input, FR};
@@ -410,8 +410,8 @@ fn agency_config(backend: &str, pubkey: &str) -> String {
 
 /// `msa-kiosk provision-token` in the kiosk user's keyring, as docs/deployment.md says.
 fn provision_token() {
-    let mut child = Command::new("runuser")
-        .args([
+    run_with_stdin(
+        Command::new("runuser").args([
             "-u",
             USER,
             "--",
@@ -419,22 +419,8 @@ fn provision_token() {
             "--headless",
             APP,
             "provision-token",
-        ])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(KIOSK_TOKEN.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "provision-token: {}",
-        String::from_utf8_lossy(&out.stderr)
+        ]),
+        KIOSK_TOKEN,
     );
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
-use msa_test_support::{free_port, wait, Backend, Guarded, KIOSK_TOKEN};
+use msa_test_support::{free_port, run_with_stdin, wait, Backend, Guarded, KIOSK_TOKEN};
 use serde_json::{json, Value};
 
 pub const APP: &str = env!("CARGO_BIN_EXE_msa-kiosk");
@@ -138,24 +138,9 @@ impl Launch {
 
 /// Stores the test kiosk's backend token in the OS keyring, as an installer would.
 pub fn provision_token() {
-    use std::io::Write;
-    let mut child = Command::new(app())
-        .arg("provision-token")
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(KIOSK_TOKEN.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "provision-token: {}",
-        String::from_utf8_lossy(&out.stderr)
+    run_with_stdin(
+        Command::new(app()).arg("provision-token"),
+        KIOSK_TOKEN,
     );
 }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use msa_test_support::{free_port, target_dir, Backend, Guarded, KIOSK_TOKEN};
+use msa_test_support::{free_port, run_with_stdin, target_dir, Backend, Guarded, KIOSK_TOKEN};
 use serde_json::Value;
 use sqlx::Row;
 
@@ -31,31 +31,16 @@ const AGENT_PASSWORD: &str = "e2e-console-password";
 
 /// Runs `msa-backend <args>` against the test backend's database, with `stdin` as input.
 fn backend_cli(kiosk: &Kiosk, args: &[&str], stdin: &str) {
-    use std::io::Write;
     let db = format!(
         "sqlite://{}",
         kiosk.home.path().join("msa-backend/backend.db").display()
     );
-    let mut child = Command::new(target_dir().join("msa-backend"))
-        .args(args)
-        .args(["--database", &db])
-        .env("MSA_BACKEND_ARGON2", "test")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "msa-backend {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    run_with_stdin(
+        Command::new(target_dir().join("msa-backend"))
+            .args(args)
+            .args(["--database", &db])
+            .env("MSA_BACKEND_ARGON2", "test"),
+        stdin,
     );
 }
 
@@ -594,7 +579,7 @@ async fn a_canary_enrolled_on_the_kiosk_is_in_no_heartbeat() {
                 "the relay saw the enrolment itself"
             );
             let beats = serde_json::to_string(&bodies).unwrap();
-            for value in crate::session::CANARY_VALUES {
+            for value in crate::persons::CANARY_VALUES {
                 assert!(!beats.contains(value), "{value:?} in a heartbeat: {beats}");
             }
             eprintln!(

@@ -108,6 +108,19 @@ async fn the_heartbeat_is_recorded_by_the_backend() {
     );
 }
 
+/// « Besoin d'aide ? » on `step`, followed against the test backend until the call is open.
+async fn call_for_help(desk: &Arc<HelpDesk>, s: &Setup, step: u8) {
+    let generation = desk.raise(Some(step)).unwrap();
+    tokio::spawn(help::follow(
+        desk.clone(),
+        generation,
+        Some(s.client.clone()),
+        KIOSK.into(),
+        None,
+    ));
+    view_becomes(desk, HelpView::Open, Duration::from_secs(5)).await;
+}
+
 async fn view_becomes(desk: &HelpDesk, wanted: HelpView, within: Duration) {
     wait::until(
         &format!("help view {wanted:?}"),
@@ -129,15 +142,7 @@ async fn view_becomes(desk: &HelpDesk, wanted: HelpView, within: Duration) {
 async fn a_help_call_is_held_until_the_backend_has_it_closed() {
     let s = setup();
     let desk = Arc::new(HelpDesk::default());
-    let generation = desk.raise(Some(4)).unwrap();
-    tokio::spawn(help::follow(
-        desk.clone(),
-        generation,
-        Some(s.client.clone()),
-        KIOSK.into(),
-        None,
-    ));
-    view_becomes(&desk, HelpView::Open, Duration::from_secs(5)).await;
+    call_for_help(&desk, &s, 4).await;
     assert!(desk.holds());
     let pool = s.db().await;
     let (id, step): (String, Option<i64>) =
@@ -179,15 +184,7 @@ async fn a_help_call_is_held_until_the_backend_has_it_closed() {
     assert_eq!(desk.close(), None, "nothing left to close at the backend");
 
     // A second call, closed by the person: closed « by the kiosk » at the backend.
-    let generation = desk.raise(Some(5)).unwrap();
-    tokio::spawn(help::follow(
-        desk.clone(),
-        generation,
-        Some(s.client.clone()),
-        KIOSK.into(),
-        None,
-    ));
-    view_becomes(&desk, HelpView::Open, Duration::from_secs(5)).await;
+    call_for_help(&desk, &s, 5).await;
     let open = desk.close().unwrap();
     help::close_at_backend(&s.client, KIOSK, open).await;
     let closed_by: Option<String> =

@@ -33,7 +33,7 @@ fn jean(reference: &str) -> EnrolmentRequest {
 }
 
 /// A person unknown to the demo data: `postal`, and one more row at the backend each time.
-fn unknown(reference: &str, n: u32) -> EnrolmentRequest {
+pub(crate) fn unknown(reference: &str, n: u32) -> EnrolmentRequest {
     let body = format!("1850544{:06}", 100 + n);
     let nir = enrol_core::Nir::parse(&body).unwrap();
     EnrolmentRequest {

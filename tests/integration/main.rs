@@ -3,13 +3,14 @@
 //! (`delivery`), the secret store against the real Secret Service (`keyring_store`), the signed
 //! self-update against a feed on loopback (`updater`), a bad configuration at start
 //! (`config_errors`), an outbox written by the first release opened by today's code
-//! (`outbox_upgrade`), and the heartbeat and help calls against the backend (`console`).
+//! (`outbox_upgrade`), the heartbeat and help calls against the backend (`console`), and the
+//! backend client against servers that answer outside the contract (`backend_client`).
 //!
 //! One test binary (one link for all of them); run a part by its module name, e.g.
 //! `cargo test --test integration updater`. The helpers they share with the end-to-end tests
 //! (process guards, free ports, bounded waits, the backend process) are in `msa-test-support`.
 
-mod canned;
+mod backend_client;
 mod config_errors;
 mod console;
 mod delivery;
@@ -22,7 +23,7 @@ mod updater;
 /// The kiosk's items these tests use, named in one place: their paths follow the layout of
 /// `src-tauri/src/`.
 mod kiosk {
-    pub use msa_kiosk::delivery::client::BackendClient;
+    pub use msa_kiosk::delivery::client::{BackendClient, RETRY_AFTER_MAX};
     pub use msa_kiosk::delivery::outbox::{Outbox, OutboxKey, OUTBOX_KEY_ENTRY};
     pub use msa_kiosk::delivery::{deliver_one, Attempt, DeliveryHandle, StatusReport};
     pub use msa_kiosk::ops::clock::now_ms;

@@ -7,33 +7,18 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use enrol_core::wire::{EnrolmentRequest, WireVerification};
-use msa_test_support::{wait, Backend, KIOSK_TOKEN};
+use enrol_core::wire::EnrolmentRequest;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::canned::{response, Canned};
+use msa_test_support::{response, wait, Backend, Canned, KIOSK_TOKEN};
 use crate::kiosk::{
     now_ms, BackendClient, DeliveryHandle, MemoryStore, Outbox, OutboxKey, Secret, StatusReport,
 };
 
 /// A person unknown to the demo data: `postal`.
 pub fn unknown(reference: &str) -> EnrolmentRequest {
-    let nir = enrol_core::Nir::parse("1850544000177").unwrap();
-    EnrolmentRequest {
-        reference: reference.into(),
-        kiosk_id: "e2e-kiosk".into(),
-        nir: nir.as_str().into(),
-        nir_key: nir.key_string(),
-        last_name: "Canari".into(),
-        first_name: "Test".into(),
-        birth_date: "1985-05-10".into(),
-        email: Some("canari@example.fr".into()),
-        phone: None,
-        verification: WireVerification::None,
-        department: "44".into(),
-        cgu_version: enrol_core::CguVersion::of("CGU").as_str().into(),
-    }
+    crate::delivery::unknown(reference, 77)
 }
 
 /// `msa-kiosk status` of the data folder `dir`, as the IT team reads it.

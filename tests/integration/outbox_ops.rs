@@ -5,15 +5,14 @@
 //! (the kiosk's `outbox-key` entry, which these tests own while they run), the real binary, a
 //! real HTTP server on loopback.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::Duration;
 
 use enrol_core::wire::EnrolmentRequest;
 use uuid::Uuid;
 
-use crate::canned::{response, Canned};
+use msa_test_support::{output_with_stdin, response, Canned};
 use crate::kiosk::{
     now_ms, Attempt, BackendClient, DeliveryHandle, KeyringStore, Outbox, OutboxKey, Secret,
     SecretStore, StatusReport, KIOSK_SERVICE, OUTBOX_KEY_ENTRY,
@@ -51,21 +50,13 @@ impl Drop for KeyringKey {
 }
 
 fn kiosk(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(crate::kiosk::BIN)
-        .args(args)
-        .env("MSA_KIOSK_DATA_DIR", dir)
-        .env_remove("MSA_KIOSK_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
+    output_with_stdin(
+        Command::new(crate::kiosk::BIN)
+            .args(args)
+            .env("MSA_KIOSK_DATA_DIR", dir)
+            .env_remove("MSA_KIOSK_CONFIG"),
+        stdin.unwrap_or_default(),
+    )
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -7,7 +7,7 @@ mod common;
 mod console_kit;
 
 use console_kit::*;
-use std::io::Write;
+use msa_test_support::output_with_stdin;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,21 +16,13 @@ const STAFF_PASSWORD: &str = "Une phrase de passe assez longue";
 const KIOSK_TOKEN: &str = "cli-kiosk-token-0123456789";
 
 fn run(args: &[&str], db: &str, stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .args(["--database", db])
-        .env("MSA_BACKEND_ARGON2", "test")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
+    output_with_stdin(
+        Command::new(BIN)
+            .args(args)
+            .args(["--database", db])
+            .env("MSA_BACKEND_ARGON2", "test"),
+        stdin.unwrap_or_default(),
+    )
 }
 
 fn ok(out: &Output) -> String {

@@ -2,7 +2,8 @@
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::wait;
@@ -69,4 +70,34 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Runs `command` to its end with `stdin` written to its standard input, then closed; stdout
+/// and stderr captured. Panics only if the program cannot be started.
+pub fn output_with_stdin(command: &mut Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", command.get_program()));
+    let mut input = child.stdin.take().unwrap();
+    // A program may exit without reading all of its input: that is its answer, not ours to fail.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// [`output_with_stdin`], and a panic with the program's arguments and stderr unless it
+/// succeeded.
+pub fn run_with_stdin(command: &mut Command, stdin: &str) -> Output {
+    let out = output_with_stdin(command, stdin);
+    assert!(
+        out.status.success(),
+        "{:?} {:?}: {}",
+        command.get_program(),
+        command.get_args().collect::<Vec<_>>(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

@@ -3,160 +3,47 @@
 //! redirects are not followed, answers outside the contract are « misconfigured » and never
 //! lose the enrolment, a TLS failure is « misconfigured ».
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use enrol_core::wire::{EnrolmentRequest, WireVerification};
-use msa_kiosk::delivery::client::{BackendClient, RETRY_AFTER_MAX};
-use msa_kiosk::delivery::outbox::{Outbox, OutboxKey};
-use msa_kiosk::delivery::{deliver_one, Attempt};
-use msa_kiosk::ops::clock::now_ms;
-use msa_kiosk::secrets::{MemoryStore, Secret};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use msa_test_support::{response, response_with_headers, Canned};
 use uuid::Uuid;
 
-fn request(reference: &str) -> EnrolmentRequest {
-    let nir = enrol_core::Nir::parse("1850544000100").unwrap();
-    EnrolmentRequest {
-        reference: reference.into(),
-        kiosk_id: "client-test".into(),
-        nir: nir.as_str().into(),
-        nir_key: nir.key_string(),
-        last_name: "Canari".into(),
-        first_name: "Test".into(),
-        birth_date: "1985-05-10".into(),
-        email: Some("canari@example.fr".into()),
-        phone: None,
-        verification: WireVerification::None,
-        department: "44".into(),
-        cgu_version: enrol_core::CguVersion::of("CGU").as_str().into(),
-    }
-}
-
-/// A real HTTP/1.1 server on a loopback port that answers every request with the response in
-/// force, and records each request line and how many connections it accepted.
-struct Canned {
-    port: u16,
-    response: Arc<Mutex<Vec<u8>>>,
-    request_lines: Arc<Mutex<Vec<String>>>,
-    connections: Arc<AtomicUsize>,
-}
-
-fn response(status: &str, content_type: &str, extra: &str, body: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
+use crate::kiosk::{
+    deliver_one, now_ms, Attempt, BackendClient, MemoryStore, Outbox, OutboxKey, Secret,
+    RETRY_AFTER_MAX,
+};
+use crate::misconfigured::unknown;
 
 fn postal(reference: &str) -> Vec<u8> {
     response(
         "200 OK",
         "application/json",
-        "",
         &format!(r#"{{"outcome":"postal","reference":"{reference}"}}"#),
     )
 }
 
-impl Canned {
-    async fn start(initial: Vec<u8>) -> Canned {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let canned = Canned {
-            port,
-            response: Arc::new(Mutex::new(initial)),
-            request_lines: Arc::default(),
-            connections: Arc::default(),
-        };
-        let (response, lines, connections) = (
-            canned.response.clone(),
-            canned.request_lines.clone(),
-            canned.connections.clone(),
-        );
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                connections.fetch_add(1, Ordering::SeqCst);
-                let answer = response.lock().unwrap().clone();
-                let lines = lines.clone();
-                tokio::spawn(async move {
-                    // Read the head, then the body its Content-Length announces (bounded).
-                    let mut buf = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    let head_end = loop {
-                        let n = socket.read(&mut chunk).await.unwrap_or(0);
-                        if n == 0 {
-                            return;
-                        }
-                        buf.extend_from_slice(&chunk[..n]);
-                        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                            break at + 4;
-                        }
-                        if buf.len() > 64 * 1024 {
-                            return;
-                        }
-                    };
-                    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                    let length: usize = head
-                        .lines()
-                        .find_map(|l| {
-                            let (name, value) = l.split_once(':')?;
-                            name.eq_ignore_ascii_case("content-length")
-                                .then(|| value.trim().parse().ok())?
-                        })
-                        .unwrap_or(0);
-                    while buf.len() < head_end + length.min(64 * 1024) {
-                        let n = socket.read(&mut chunk).await.unwrap_or(0);
-                        if n == 0 {
-                            break;
-                        }
-                        buf.extend_from_slice(&chunk[..n]);
-                    }
-                    lines
-                        .lock()
-                        .unwrap()
-                        .push(head.lines().next().unwrap_or("").to_owned());
-                    let _ = socket.write_all(&answer).await;
-                    let _ = socket.shutdown().await;
-                });
-            }
-        });
-        canned
-    }
-
-    fn set(&self, answer: Vec<u8>) {
-        *self.response.lock().unwrap() = answer;
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.request_lines.lock().unwrap().clone()
-    }
-
-    fn client(&self, path: &str) -> BackendClient {
-        let url = url::Url::parse(&format!("http://127.0.0.1:{}{path}", self.port)).unwrap();
-        BackendClient::new(
-            &url,
-            Secret::new("client-test-token"),
-            Duration::from_secs(5),
-        )
-        .unwrap()
-    }
+/// The client under test, for `server`'s URL with `path`.
+fn client(server: &Canned, path: &str) -> BackendClient {
+    let url = url::Url::parse(&format!("http://127.0.0.1:{}{path}", server.port)).unwrap();
+    BackendClient::new(
+        &url,
+        Secret::new("client-test-token"),
+        Duration::from_secs(5),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
 async fn the_backend_url_keeps_its_path_with_or_without_a_slash() {
     let server = Canned::start(postal("PATH-0001")).await;
     for path in ["/kiosk-api", "/kiosk-api/"] {
-        let answer = server
-            .client(path)
-            .send(Uuid::new_v4(), &request("PATH-0001"))
+        let answer = client(&server, path)
+            .send(Uuid::new_v4(), &unknown("PATH-0001"))
             .await;
         assert!(answer.is_ok(), "{path}: {answer:?}");
     }
     assert_eq!(
-        server.lines(),
+        server.request_lines(),
         vec!["POST /kiosk-api/v1/enrolments HTTP/1.1"; 2]
     );
 }
@@ -169,7 +56,7 @@ async fn a_redirect_is_not_followed_and_the_body_goes_nowhere_else() {
         "308 Permanent Redirect",
         "302 Found",
     ] {
-        let server = Canned::start(response(
+        let server = Canned::start(response_with_headers(
             status,
             "text/html",
             &format!(
@@ -179,18 +66,17 @@ async fn a_redirect_is_not_followed_and_the_body_goes_nowhere_else() {
             "<html>moved</html>",
         ))
         .await;
-        let error = server
-            .client("/")
-            .send(Uuid::new_v4(), &request("REDIR-0001"))
+        let error = client(&server, "/")
+            .send(Uuid::new_v4(), &unknown("REDIR-0001"))
             .await
             .unwrap_err();
         let code = &status[..3];
         assert_eq!(error.code, format!("misconfigured-redirect-{code}"));
         assert!(error.is_misconfigured());
-        assert_eq!(server.lines().len(), 1);
+        assert_eq!(server.request_lines().len(), 1);
     }
     // `send` has returned: a followed redirect would have connected by now.
-    assert_eq!(elsewhere.connections.load(Ordering::SeqCst), 0);
+    assert_eq!(elsewhere.connections(), 0);
 }
 
 /// A 404 from a wrong path, then a proxy's HTML 502: « misconfigured » at the first attempt,
@@ -205,13 +91,12 @@ async fn answers_outside_the_contract_keep_the_row_until_the_backend_is_fixed() 
     let server = Canned::start(response(
         "404 Not Found",
         "text/html",
-        "",
         "<html><body>Not Found</body></html>",
     ))
     .await;
-    let client = server.client("/");
+    let client = client(&server, "/");
     outbox
-        .enqueue(Uuid::new_v4(), &request("MISC-0001"), now_ms())
+        .enqueue(Uuid::new_v4(), &unknown("MISC-0001"), now_ms())
         .await
         .unwrap();
     let mut now = now_ms();
@@ -220,7 +105,6 @@ async fn answers_outside_the_contract_keep_the_row_until_the_backend_is_fixed() 
             response(
                 "404 Not Found",
                 "text/html",
-                "",
                 "<html><body>Not Found</body></html>",
             ),
             "misconfigured-http-404",
@@ -229,13 +113,12 @@ async fn answers_outside_the_contract_keep_the_row_until_the_backend_is_fixed() 
             response(
                 "502 Bad Gateway",
                 "text/html",
-                "",
                 "<html><body>502 Bad Gateway</body></html>",
             ),
             "misconfigured-http-502",
         ),
         (
-            response("413 Payload Too Large", "text/plain", "", "too large"),
+            response("413 Payload Too Large", "text/plain", "too large"),
             "misconfigured-http-413",
         ),
     ] {
@@ -256,21 +139,20 @@ async fn answers_outside_the_contract_keep_the_row_until_the_backend_is_fixed() 
         "{attempt:?}"
     );
     assert_eq!(outbox.pending_count().await.unwrap(), 0);
-    assert_eq!(server.lines().len(), 4, "one request per attempt");
+    assert_eq!(server.request_lines().len(), 4, "one request per attempt");
 }
 
 #[tokio::test]
 async fn a_huge_retry_after_is_bounded() {
-    let server = Canned::start(response(
+    let server = Canned::start(response_with_headers(
         "503 Service Unavailable",
         "application/json",
         "Retry-After: 9223372036854775807\r\n",
         r#"{"outcome":"unavailable"}"#,
     ))
     .await;
-    let error = server
-        .client("/")
-        .send(Uuid::new_v4(), &request("WAIT-0001"))
+    let error = client(&server, "/")
+        .send(Uuid::new_v4(), &unknown("WAIT-0001"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -337,7 +219,7 @@ async fn an_untrusted_certificate_is_a_misconfiguration() {
     )
     .unwrap();
     let error = client
-        .send(Uuid::new_v4(), &request("TLS-0001"))
+        .send(Uuid::new_v4(), &unknown("TLS-0001"))
         .await
         .unwrap_err();
     let _ = server.kill();
