@@ -12,7 +12,7 @@
 use serde_json::{json, Value};
 use std::process::Command;
 
-use crate::harness::{app, e2e, Launch};
+use crate::harness::{app, e2e, Kiosk, Launch};
 use crate::steps::{click, expect_step, i18n, FR};
 
 const INSTALLED: (&str, &str) = ("MSA_KIOSK_INSTALLED", "1");
@@ -99,21 +99,27 @@ async fn an_installed_kiosk_with_the_dev_defaults_shows_borne_non_configuree() {
     .await;
 }
 
+/// The welcome screen is up (its heading names « Mon espace privé »); what Rust says of the
+/// kiosk's availability (`kiosk_availability`).
+async fn welcome_availability(kiosk: &Kiosk) -> Value {
+    let heading = kiosk.heading().await;
+    assert!(
+        heading.contains("Mon espace privé"),
+        "heading is {heading:?}"
+    );
+    kiosk
+        .invoke("kiosk_availability", json!({}))
+        .await
+        .expect("kiosk_availability")
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_installed_kiosk_with_its_agency_configuration_takes_enrolments() {
     let launch = Launch::kiosk()
         .with_backend()
         .with_env(INSTALLED.0, INSTALLED.1);
     e2e("deploy-configured", launch, |kiosk| async move {
-        let heading = kiosk.heading().await;
-        assert!(
-            heading.contains("Mon espace privé"),
-            "heading is {heading:?}"
-        );
-        let availability = kiosk
-            .invoke("kiosk_availability", json!({}))
-            .await
-            .expect("kiosk_availability");
+        let availability = welcome_availability(&kiosk).await;
         assert_eq!(availability, json!({"state": "ready"}));
         // « S'inscrire » leads to the NIR, step 2: the session started.
         click(&kiosk, "button", FR.start).await;
@@ -132,15 +138,7 @@ async fn a_development_build_keeps_its_dev_defaults() {
         ..Launch::default()
     };
     e2e("deploy-dev-defaults", launch, |kiosk| async move {
-        let heading = kiosk.heading().await;
-        assert!(
-            heading.contains("Mon espace privé"),
-            "heading is {heading:?}"
-        );
-        let availability = kiosk
-            .invoke("kiosk_availability", json!({}))
-            .await
-            .expect("kiosk_availability");
+        let availability = welcome_availability(&kiosk).await;
         assert_ne!(
             availability["reason"],
             json!(NOT_CONFIGURED),

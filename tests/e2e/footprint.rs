@@ -20,7 +20,7 @@ use serde_json::json;
 
 use crate::harness::{e2e, repo_root, Kiosk, Launch};
 use crate::persons::{elodie, francoise, jean, marie_therese};
-use crate::steps::{accept_and_submit, click, go_to_step, i18n, Input, FR};
+use crate::steps::{accept_and_submit, click, expect_welcome, go_to_step, i18n, Input, FR};
 
 /// True once a visible button says « S'inscrire » (the kiosk's welcome and the bare window).
 const READY: &str = r#"
@@ -323,16 +323,7 @@ async fn soak() {
                 let text = accept_and_submit(&kiosk, &FR).await;
                 assert!(!text.is_empty(), "session {session}: an empty confirmation");
                 click(&kiosk, "button", &finish).await;
-                kiosk
-                    .wait_for(
-                        "the welcome screen",
-                        &format!(
-                            "return document.querySelector('h1').textContent.includes({});",
-                            json!(i18n("fr", "welcome.title"))
-                        ),
-                        Duration::from_secs(10),
-                    )
-                    .await;
+                expect_welcome(&kiosk, Duration::from_secs(10)).await;
                 if session == 1 || session % 50 == 0 || session == sessions {
                     let (mib, _) = tree_pss_mib(&kiosk);
                     println!("after session {session:>4}: PSS {mib:>7.1} MiB");

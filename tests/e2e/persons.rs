@@ -95,6 +95,37 @@ pub fn canary() -> Person {
     }
 }
 
+/// Every form a canary value may take once stored or printed: as typed, grouped or not,
+/// upper-cased, without accents, the phone's national digits, the birth date in ISO 8601.
+pub const CANARY_VALUES: &[&str] = &[
+    "1850544977531",
+    "1 85 05 44 977 531",
+    "Canarixq",
+    "CANARIXQ",
+    "Zéphyrinou",
+    "Zephyrinou",
+    "zephyr.canarixq",
+    "97531864200",
+    "0798765432",
+    "798765432",
+    "1985-05-10",
+];
+
+/// The canary values found in `bytes`, in UTF-8 or in UTF-16LE (WebKit's storage).
+pub fn canaries_in_bytes(bytes: &[u8]) -> Vec<&'static str> {
+    let holds = |needle: &[u8]| {
+        !needle.is_empty() && bytes.windows(needle.len()).any(|w| w == needle)
+    };
+    CANARY_VALUES
+        .iter()
+        .filter(|value| {
+            let utf16: Vec<u8> = value.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            holds(value.as_bytes()) || holds(&utf16)
+        })
+        .copied()
+        .collect()
+}
+
 // Issue 12's real-world inputs, each carried by a person of the demo data whose record it must
 // match (tests/e2e/real_inputs.rs). Several kinds per person where the rules allow.
 

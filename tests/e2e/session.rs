@@ -10,24 +10,11 @@ use serde_json::json;
 
 use crate::harness::{e2e, one_at_a_time, Kiosk, Launch};
 use crate::kiosk::{KeyringStore, Outbox, OutboxKey};
-use crate::persons::{canary, jean};
+use crate::persons::{canaries_in_bytes, canary, jean, CANARY_VALUES};
 use crate::steps::{
     accept_and_submit, click, expect_step, go_to_step, next, reference_in, type_into, value_of,
     Input, FR,
 };
-
-pub(crate) const CANARY_VALUES: &[&str] = &[
-    "1850544977531",
-    "1 85 05 44 977 531",
-    "Canarixq",
-    "CANARIXQ",
-    "Zéphyrinou",
-    "zephyr.canarixq",
-    "97531864200",
-    "0798765432",
-    "798765432",
-    "1985-05-10",
-];
 
 const SHORT_IDLE: &str =
     "[idle]\nidle_seconds = 8\nwarning_seconds = 20\nconfirmation_return_seconds = 5\n";
@@ -56,33 +43,46 @@ fn canaries_in(dir: &Path) -> Vec<String> {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        for value in CANARY_VALUES {
-            let utf8 = value.as_bytes();
-            let utf16: Vec<u8> = value.encode_utf16().flat_map(u16::to_le_bytes).collect();
-            if contains(&bytes, utf8) || contains(&bytes, &utf16) {
-                found.push(format!("{value:?} in {}", path.display()));
-            }
+        for value in canaries_in_bytes(&bytes) {
+            found.push(format!("{value:?} in {}", path.display()));
         }
     }
     found
 }
 
-pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+/// What the keyring holds for `service`, secrets included (`secret-tool`'s output and errors).
+fn keyring_entries(service: &str) -> String {
+    let out = Command::new("secret-tool")
+        .args(["search", "--all", "service", service])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
 /// What the keyring holds for the kiosk's services, secrets included.
 pub(crate) fn keyring_dump() -> String {
-    let mut all = String::new();
-    for service in ["fr.msa.kiosk.session", "fr.msa.kiosk"] {
-        let out = Command::new("secret-tool")
-            .args(["search", "--all", "service", service])
-            .output()
-            .unwrap();
-        all.push_str(&String::from_utf8_lossy(&out.stdout));
-        all.push_str(&String::from_utf8_lossy(&out.stderr));
-    }
-    all
+    keyring_entries("fr.msa.kiosk.session") + &keyring_entries("fr.msa.kiosk")
+}
+
+/// The session's entries in the keyring, secrets included.
+fn session_entries_in_keyring() -> String {
+    keyring_entries("fr.msa.kiosk.session")
+}
+
+/// The canary's session up to their names typed on step 3; by then its NIR is in the keyring.
+pub(crate) async fn canary_named_on_step_3(kiosk: &Kiosk) {
+    let person = canary();
+    click(kiosk, "button", FR.start).await;
+    expect_step(kiosk, &FR, 2).await;
+    type_into(kiosk, FR.nir, person.nir).await;
+    next(kiosk, &FR).await;
+    expect_step(kiosk, &FR, 3).await;
+    type_into(kiosk, FR.last_name, person.last_name).await;
+    type_into(kiosk, FR.first_name, person.first_name).await;
+    assert!(
+        session_entries_in_keyring().contains("1850544977531"),
+        "the NIR is in the keyring while the session lives"
+    );
 }
 
 /// Fails when a canary value is left in the kiosk's folders, its temporary files or the keyring.
@@ -106,14 +106,6 @@ pub(crate) fn assert_no_canary(kiosk: &Kiosk, when: &str) {
         "{when}: the person's data is still there in clear:\n{}",
         found.join("\n")
     );
-}
-
-fn session_entries_in_keyring() -> String {
-    let out = Command::new("secret-tool")
-        .args(["search", "--all", "service", "fr.msa.kiosk.session"])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -164,15 +156,7 @@ async fn continuer_restores_the_exact_screen_and_its_values() {
 #[tokio::test(flavor = "multi_thread")]
 async fn without_an_answer_the_session_is_wiped_and_the_welcome_screen_returns() {
     e2e("idle-timeout", Launch::kiosk().with_toml(SHORT_IDLE), |kiosk| async move {
-        let person = canary();
-        click(&kiosk, "button", FR.start).await;
-        expect_step(&kiosk, &FR, 2).await;
-        type_into(&kiosk, FR.nir, person.nir).await;
-        next(&kiosk, &FR).await;
-        expect_step(&kiosk, &FR, 3).await;
-        type_into(&kiosk, FR.last_name, person.last_name).await;
-        type_into(&kiosk, FR.first_name, person.first_name).await;
-        assert!(session_entries_in_keyring().contains("1850544977531"), "the NIR is in the keyring while the session lives");
+        canary_named_on_step_3(&kiosk).await;
 
         kiosk.by_role_within("dialog", "Êtes-vous toujours là ?", Duration::from_secs(20)).await;
         // 8 s idle + 20 s to answer: the welcome screen comes back by itself.
@@ -281,14 +265,7 @@ async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
 async fn a_crash_in_the_middle_leaves_nothing_after_the_restart() {
     let _turn = one_at_a_time().await;
     let kiosk = Kiosk::start("crash-mid-session", Launch::kiosk()).await;
-    let person = canary();
-    click(&kiosk, "button", FR.start).await;
-    expect_step(&kiosk, &FR, 2).await;
-    type_into(&kiosk, FR.nir, person.nir).await;
-    next(&kiosk, &FR).await;
-    expect_step(&kiosk, &FR, 3).await;
-    type_into(&kiosk, FR.last_name, person.last_name).await;
-    assert!(session_entries_in_keyring().contains("1850544977531"));
+    canary_named_on_step_3(&kiosk).await;
 
     let kiosk = kiosk.kill_and_restart().await;
     kiosk.by_role("button", FR.start).await;

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::a11y::axe;
 use crate::harness::{e2e, Kiosk, Launch, POLL};
-use crate::persons::canary;
+use crate::persons::{canary, CANARY_VALUES};
 use crate::steps::{
     answer_step, click, expect_step, focused_name, i18n, next, press, type_into, Input, FR,
 };
@@ -40,7 +40,7 @@ const KEY_HEARD: f64 = 0.15;
 const SPEAKS_WITHIN: Duration = Duration::from_secs(20);
 
 /// The audio server, the capture of its only sink and the folder the kiosk's speech lives in.
-struct Audio {
+pub(crate) struct Audio {
     runtime: tempfile::TempDir,
     capture: PathBuf,
     record: PathBuf,
@@ -50,7 +50,7 @@ struct Audio {
 }
 
 impl Audio {
-    fn start() -> Audio {
+    pub(crate) fn start() -> Audio {
         let runtime = tempfile::Builder::new()
             .prefix("kiosk-speech-")
             .tempdir()
@@ -145,7 +145,7 @@ impl Audio {
 
     /// The kiosk in this audio session: its own `XDG_RUNTIME_DIR` (Speech Dispatcher's socket
     /// and PulseAudio's), and the record of what it queued.
-    fn launch(&self, launch: Launch) -> Launch {
+    pub(crate) fn launch(&self, launch: Launch) -> Launch {
         launch
             .with_env(
                 "XDG_RUNTIME_DIR",
@@ -244,6 +244,31 @@ impl Audio {
         )
         .await
     }
+
+    /// Waits until `count` personal utterances (typed keys) were queued after the `from`-th;
+    /// returns their texts.
+    async fn expect_personal(&self, from: usize, count: usize) -> Vec<String> {
+        wait::until(
+            &format!("{count} typed keys spoken"),
+            Duration::from_secs(10),
+            POLL,
+            || async move {
+                let personal: Vec<String> = self
+                    .queued()
+                    .into_iter()
+                    .skip(from)
+                    .filter(|(kind, _)| kind == "personal")
+                    .map(|(_, text)| text)
+                    .collect();
+                if personal.len() >= count {
+                    Ok(personal)
+                } else {
+                    Err(personal)
+                }
+            },
+        )
+        .await
+    }
 }
 
 impl Drop for Audio {
@@ -321,27 +346,9 @@ async fn each_step_is_spoken_and_no_digit_of_the_nir_reaches_the_loudspeaker() {
                 let n = audio.queued().len();
                 type_into(&kiosk, FR.nir, canary().nir).await;
                 let keys = canary_nir_keys();
-                let typed = wait::until(
-                    "one utterance per key of the NIR",
-                    Duration::from_secs(10),
-                    POLL,
-                    || async {
-                        let personal: Vec<_> = audio
-                            .queued()
-                            .into_iter()
-                            .skip(n)
-                            .filter(|(kind, _)| kind == "personal")
-                            .collect();
-                        if personal.len() >= keys.len() {
-                            Ok(personal)
-                        } else {
-                            Err(personal.len())
-                        }
-                    },
-                )
-                .await;
+                let typed = audio.expect_personal(n, keys.len()).await;
                 assert!(
-                    typed.iter().all(|(_, text)| text == "chiffre"),
+                    typed.iter().all(|text| text == "chiffre"),
                     "typed keys were said as {typed:?}"
                 );
                 let since: Vec<_> = audio.queued().into_iter().skip(n).collect();
@@ -376,13 +383,7 @@ async fn each_step_is_spoken_and_no_digit_of_the_nir_reaches_the_loudspeaker() {
 
                 // The review's values went to the speech service as field names only.
                 let all = audio.queued();
-                for value in [
-                    "1850544977531",
-                    "Canarixq",
-                    "Zéphyrinou",
-                    "zephyr.canarixq",
-                    "97531864200",
-                ] {
+                for value in CANARY_VALUES {
                     assert!(
                         all.iter()
                             .all(|(_, text)| !text.to_lowercase().contains(&value.to_lowercase())),
@@ -419,26 +420,7 @@ async fn with_headphones_the_typed_characters_are_spoken() {
             let (from, n) = (audio.captured(), audio.queued().len());
             type_into(&kiosk, FR.nir, canary().nir).await;
             let keys: Vec<String> = canary_nir_keys().iter().map(char::to_string).collect();
-            let typed = wait::until(
-                "the NIR's characters spoken",
-                Duration::from_secs(10),
-                POLL,
-                || async {
-                    let personal: Vec<String> = audio
-                        .queued()
-                        .into_iter()
-                        .skip(n)
-                        .filter(|(kind, _)| kind == "personal")
-                        .map(|(_, text)| text)
-                        .collect();
-                    if personal.len() >= keys.len() {
-                        Ok(personal)
-                    } else {
-                        Err(personal)
-                    }
-                },
-            )
-            .await;
+            let typed = audio.expect_personal(n, keys.len()).await;
             assert_eq!(typed, keys, "with headphones each key is said as typed");
             audio.expect_heard("the typed NIR", from, KEY_HEARD).await;
         }

@@ -150,6 +150,20 @@ pub async fn expect_step(kiosk: &Kiosk, labels: &Labels, n: u8) -> String {
     .await
 }
 
+/// Waits up to `within` for the welcome screen's heading (in French).
+pub async fn expect_welcome(kiosk: &Kiosk, within: Duration) {
+    kiosk
+        .wait_for(
+            "the welcome screen",
+            &format!(
+                "return document.querySelector('h1').textContent.includes({});",
+                serde_json::json!(i18n("fr", "welcome.title"))
+            ),
+            within,
+        )
+        .await;
+}
+
 pub async fn next(kiosk: &Kiosk, labels: &Labels) {
     click(kiosk, "button", labels.next).await;
 }
@@ -594,13 +608,8 @@ pub async fn review_answers(kiosk: &Kiosk) -> Value {
         .await
 }
 
-/// The backend received exactly this person's enrolment under the reference on `confirmation`.
-pub async fn assert_received(
-    kiosk: &Kiosk,
-    person: &Person,
-    confirmation: &str,
-    expected_outcome: &str,
-) {
+/// The one enrolment the test backend stored under the reference shown on `confirmation`.
+pub async fn received_once(kiosk: &Kiosk, confirmation: &str) -> serde_json::Value {
     let reference = reference_in(confirmation);
     let backend = kiosk.backend.as_ref().expect("a test backend");
     let received = backend.enrolments().await;
@@ -609,7 +618,17 @@ pub async fn assert_received(
         .filter(|e| e["reference"] == reference.as_str())
         .collect();
     assert_eq!(mine.len(), 1, "the backend received {received:?}");
-    let got = mine[0];
+    mine[0].clone()
+}
+
+/// The backend received exactly this person's enrolment under the reference on `confirmation`.
+pub async fn assert_received(
+    kiosk: &Kiosk,
+    person: &Person,
+    confirmation: &str,
+    expected_outcome: &str,
+) {
+    let got = &received_once(kiosk, confirmation).await;
     let nir13: String = person
         .nir
         .chars()

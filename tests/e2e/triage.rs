@@ -13,7 +13,7 @@ use crate::harness::{e2e, Kiosk, Launch};
 use crate::persons::jean;
 use crate::steps::{
     accept_and_submit, choose_department, choose_item, click, expect_step, i18n, main_text, next,
-    reference_in, type_into, FR,
+    received_once, reference_in, type_into, FR,
 };
 
 /// The three ways, with the i18n keys of their button, title and lines.
@@ -184,16 +184,11 @@ async fn an_enrolment_without_email_ends_par_courrier_and_reaches_the_backend_wi
 
             let reference = reference_in(&text);
             let backend = kiosk.backend.as_ref().expect("a test backend");
-            let received = backend.enrolments().await;
-            let mine: Vec<_> = received
-                .iter()
-                .filter(|e| e["reference"] == reference.as_str())
-                .collect();
-            assert_eq!(mine.len(), 1, "the backend received {received:?}");
-            assert_eq!(mine[0]["email"], Value::Null, "stored without an e-mail");
-            assert_eq!(mine[0]["outcome"], "postal");
-            assert_eq!(mine[0]["detail"], "noEmailGiven");
-            assert_eq!(mine[0]["lastName"], person.last_name);
+            let mine = received_once(&kiosk, &text).await;
+            assert_eq!(mine["email"], Value::Null, "stored without an e-mail");
+            assert_eq!(mine["outcome"], "postal");
+            assert_eq!(mine["detail"], "noEmailGiven");
+            assert_eq!(mine["lastName"], person.last_name);
             let mailouts = backend.mailouts().await;
             let sent: Vec<_> = mailouts
                 .iter()

@@ -13,7 +13,7 @@ use crate::harness::{e2e, Kiosk, Launch, POLL};
 use crate::persons::{elodie, jean, Item};
 use crate::steps::{
     accept_and_submit, answer_step, assert_received, choose_department, choose_item, click,
-    error_message, expect_focus, expect_step, fill_identity, focused_name, form_values, go_to_step,
+    error_message, expect_focus, expect_step, expect_welcome, fill_identity, focused_name, form_values, go_to_step,
     i18n, identity_fields, is_shown, main_text, next, osk_ok, osk_type, press, review_answers,
     tab_to, type_into, value_of, Input, EN, FR,
 };
@@ -154,16 +154,7 @@ async fn a_whole_enrolment_by_keyboard_alone() {
             // « Terminer » by keyboard too: back to the welcome screen.
             tab_to(&kiosk, "button", &i18n("fr", "confirmation.finish")).await;
             press(&kiosk, &Key::Enter).await;
-            kiosk
-                .wait_for(
-                    "the welcome screen",
-                    &format!(
-                        "return document.querySelector('h1').textContent.includes({});",
-                        json!(i18n("fr", "welcome.title"))
-                    ),
-                    Duration::from_secs(5),
-                )
-                .await;
+            expect_welcome(&kiosk, Duration::from_secs(5)).await;
         },
     )
     .await;

@@ -8,11 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   UI, startServer, launch, openApp, assertClean, startEnrolment, fillNir, fillIdentity, fillVerification,
-  chooseDepartment, waitForStep, next, eventually, isFocused, calls, reachReview,
+  chooseDepartment, waitForStep, next, eventually, isFocused, calls, reachReview, norm, reachDepartment,
 } from './helpers.mjs';
 
 const FR = JSON.parse(readFileSync(join(UI, 'i18n', 'fr.json'), 'utf8'));
-const norm = (s) => String(s).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
 /** The French message for (field, code), as the UI resolves it. */
 const message = (field, code) => norm(FR[`error.${field}.${code}`] ?? FR[`error.${code}`]);
 
@@ -248,13 +247,7 @@ test('verification step: choose, Vitale, child date, amount errors', async () =>
 
 test('département step: empty, overseas, Mayotte; the search filters the list', async () => {
   const { context, page, problems } = await openApp(browser, server.url);
-  await startEnrolment(page);
-  await fillNir(page);
-  await waitForStep(page, 'Vos informations personnelles');
-  await fillIdentity(page);
-  await waitForStep(page, 'Une information pour vous reconnaître');
-  await fillVerification(page, 'none');
-  await waitForStep(page, 'Le département de votre MSA');
+  await reachDepartment(page, 'none');
 
   // One question first: the agency's own MSA, nothing pre-selected.
   const own = page.getByRole('group', { name: /^Votre MSA est-elle la MSA Loire-Atlantique-Vendée/ });

@@ -8,15 +8,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, openApp, assertClean, assertAxe, startEnrolment, fillNir, fillIdentity, waitForStep,
-  calls, isFocused, eventually,
+  calls, isFocused, eventually, norm,
 } from './helpers.mjs';
 
 let server;
 let browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-const norm = (s) => String(s).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
 
 test('help holds the idle clock until an agent closes the call; the answers are kept', async () => {
   const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { idleSeconds: 30, idleWarningSeconds: 20 } });

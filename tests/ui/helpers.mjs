@@ -110,6 +110,9 @@ export async function openApp(browser, url, { config = {}, viewport = { width: 1
 }
 
 /** No CSP violation, no page error, no console error. */
+/** A text as read: no-break spaces as spaces, runs of white space as one, trimmed. */
+export const norm = (s) => String(s).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+
 export async function assertClean(page, problems) {
   const violations = await page.evaluate(() => window.__CSP_VIOLATIONS__);
   assert.deepEqual(violations, [], 'CSP violations');
@@ -267,7 +270,8 @@ export async function otherDepartment(page) {
 }
 
 /** Steps 2 → 6 with the defaults. */
-export async function reachReview(page, kind = 'vitalePhoto') {
+/** From the welcome screen to step 5 with PERSON's answers and the verification item `kind`. */
+export async function reachDepartment(page, kind = 'vitalePhoto') {
   await startEnrolment(page);
   await fillNir(page);
   await waitForStep(page, 'Vos informations personnelles');
@@ -275,6 +279,10 @@ export async function reachReview(page, kind = 'vitalePhoto') {
   await waitForStep(page, 'Une information pour vous reconnaître');
   await fillVerification(page, kind);
   await waitForStep(page, 'Le département de votre MSA');
+}
+
+export async function reachReview(page, kind = 'vitalePhoto') {
+  await reachDepartment(page, kind);
   await chooseDepartment(page);
   await waitForStep(page, 'Vérifiez vos réponses');
 }

@@ -5,15 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, openApp, assertClean, startEnrolment, fillNir, waitForStep, calls, isFocused, eventually,
+  startServer, launch, openApp, assertClean, startEnrolment, fillNir, waitForStep, calls, isFocused, eventually, norm,
 } from './helpers.mjs';
 
 let server;
 let browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-const norm = (s) => String(s).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
 
 test('after idleSeconds the dialog counts down; « Continuer » restores fields and focus', async () => {
   const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { idleSeconds: 90, idleWarningSeconds: 20 } });

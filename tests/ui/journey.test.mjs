@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, openApp, assertClean, startEnrolment, fillNir, fillIdentity, fillVerification,
-  waitForStep, next, reachReview, calls,
+  waitForStep, next, reachReview, calls, norm, reachDepartment,
 } from './helpers.mjs';
 
 let server;
@@ -15,7 +15,6 @@ let browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const norm = (s) => String(s).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
 /** What a screen reader is given for the field: its value and its description. */
 const spoken = (field) => field.evaluate((el) => ({
   value: el.value,
@@ -74,13 +73,7 @@ test('NIR pasted (real clipboard) and typed on a physical keyboard: grouped, car
 
 test('step 5 by « Oui » in two touches: the agency\'s MSA, no list', async () => {
   const { context, page, problems } = await openApp(browser, server.url, { hasTouch: true });
-  await startEnrolment(page);
-  await fillNir(page);
-  await waitForStep(page, 'Vos informations personnelles');
-  await fillIdentity(page);
-  await waitForStep(page, 'Une information pour vous reconnaître');
-  await fillVerification(page, 'none');
-  await waitForStep(page, 'Le département de votre MSA');
+  await reachDepartment(page, 'none');
   assert.equal(await page.getByRole('radio').count(), 2, 'only « Oui » and « Non » before an answer');
   await page.getByRole('radio', { name: 'Oui' }).tap();
   await page.getByRole('button', { name: 'Suivant', exact: true }).tap();

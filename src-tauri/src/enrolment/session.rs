@@ -460,6 +460,22 @@ pub(crate) mod tests {
         }
     }
 
+    /// `assemble` with the terms « CGU » shown and current, accepted or not.
+    fn assemble_current(
+        session: &mut Session,
+        store: &MemoryStore,
+        accept_terms: bool,
+    ) -> Result<Enrolment, Refusal> {
+        let cgu = CguVersion::of("CGU");
+        session.assemble(
+            store,
+            accept_terms,
+            cgu.as_str(),
+            std::slice::from_ref(&cgu),
+            TODAY,
+        )
+    }
+
     fn through_to_review(store: &MemoryStore) -> Session {
         let mut session = Session::start(store, Instant::now()).unwrap();
         answer_up_to_review(&mut session, store);
@@ -496,15 +512,7 @@ pub(crate) mod tests {
         let review = session.review(&store).unwrap();
         assert_eq!(review.verification.masked, "•••,•• €");
         assert_eq!(review.department.caisse, "MSA Loire-Atlantique-Vendée");
-        let cgu = CguVersion::of("CGU");
-        let enrolment = session
-            .assemble(
-                &store,
-                true,
-                cgu.as_str(),
-                std::slice::from_ref(&cgu),
-                TODAY,
-            )
+        let enrolment = assemble_current(&mut session, &store, true)
             .unwrap();
         assert_eq!(enrolment.nir().as_str(), "2841276451089");
         session.confirmed(&store, Instant::now()).unwrap();
@@ -665,15 +673,7 @@ pub(crate) mod tests {
             .unwrap();
         session.submit_department("44").unwrap();
         assert_eq!(session.review(&store).unwrap().email, None);
-        let cgu = CguVersion::of("CGU");
-        let enrolment = session
-            .assemble(
-                &store,
-                true,
-                cgu.as_str(),
-                std::slice::from_ref(&cgu),
-                TODAY,
-            )
+        let enrolment = assemble_current(&mut session, &store, true)
             .unwrap();
         assert_eq!(enrolment.to_wire("R", "K").email, None);
     }
@@ -683,19 +683,11 @@ pub(crate) mod tests {
         let store = MemoryStore::default();
         let mut session = through_to_review(&store);
         session.review(&store).unwrap();
-        let cgu = CguVersion::of("CGU");
-        let refusal = session
-            .assemble(
-                &store,
-                false,
-                cgu.as_str(),
-                std::slice::from_ref(&cgu),
-                TODAY,
-            )
+        let refusal = assemble_current(&mut session, &store, false)
             .unwrap_err();
         assert_eq!(refusal[0].code, code::TERMS_NOT_ACCEPTED);
         let refusal = session
-            .assemble(&store, true, CguVersion::of("old").as_str(), &[cgu], TODAY)
+            .assemble(&store, true, CguVersion::of("old").as_str(), &[CguVersion::of("CGU")], TODAY)
             .unwrap_err();
         assert_eq!(refusal[0].code, code::TERMS_OUTDATED);
     }

@@ -34,19 +34,9 @@ mod tests {
 
     #[test]
     fn every_spoken_word_exists_in_both_languages() {
-        let fields = [
-            Field::Nir,
-            Field::LastName,
-            Field::FirstName,
-            Field::BirthDate,
-            Field::Email,
-            Field::Phone,
-            Field::Secret,
-            Field::Value,
-        ];
         let neutrals = [Neutral::Digit, Neutral::Letter, Neutral::Symbol]
             .into_iter()
-            .chain(fields.map(Neutral::Field));
+            .chain(Field::ALL.map(Neutral::Field));
         for neutral in neutrals {
             for lang in [Lang::Fr, Lang::En] {
                 let text = table(lang).get(neutral.key());
