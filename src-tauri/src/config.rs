@@ -233,6 +233,7 @@ struct RawReceipt {
     queue: Option<String>,
     mode: Option<crate::receipt::Mode>,
     auto: Option<bool>,
+    phones: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -470,10 +471,27 @@ impl Config {
                         "the CUPS queue's name as `lpstat -p` lists it: letters, digits, '-', '_', '.' and '@', starting with a letter or a digit",
                     )
                 })?;
+                let phones = receipt.phones.unwrap_or_default();
+                let phones = crate::receipt::CaissePhones::parse(
+                    phones.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                )
+                .map_err(|(subdomain, number)| match number {
+                    None => bad(
+                        "receipt.phones",
+                        format!("names {subdomain:?}"),
+                        "a caisse by its msa.fr subdomain, as in https://loire-atlantique-vendee.msa.fr/ (loire-atlantique-vendee)",
+                    ),
+                    Some(number) => bad(
+                        "receipt.phones",
+                        format!("gives {subdomain} the number {number:?}"),
+                        "a French phone number as the caisse publishes it, e.g. \"02 61 91 00 44\"",
+                    ),
+                })?;
                 Some(crate::receipt::ReceiptConfig {
                     queue,
                     mode: receipt.mode.unwrap_or(crate::receipt::Mode::Rendered),
                     auto: receipt.auto.unwrap_or(false),
+                    phones,
                 })
             }
         };
@@ -738,6 +756,14 @@ mod tests {
             ("[receipt]\nqueue = \"ok\"\nmode = \"escpos\"", "mode"),
             ("[receipt]\nqueue = \"ok\"\nauto = \"yes\"", "auto"),
             ("[receipt]\nqueue = \"ok\"\nqeue = \"x\"", "qeue"),
+            (
+                "[receipt]\nqueue = \"ok\"\n[receipt.phones]\nloire-atlantique = \"02 61 91 00 44\"",
+                "receipt.phones",
+            ),
+            (
+                "[receipt]\nqueue = \"ok\"\n[receipt.phones]\nloire-atlantique-vendee = \"12 34\"",
+                "receipt.phones",
+            ),
             ("[display]\nrendering = \"opengl\"", "display.rendering"),
             ("[display]\nrendering = \"\"", "display.rendering"),
             ("[display]\nrendering = 1", "rendering"),
@@ -793,6 +819,17 @@ mod tests {
             .receipt
             .unwrap();
         assert_eq!(defaults.mode, crate::receipt::Mode::Rendered);
+        let phones = parse(
+            "[receipt]\nqueue = \"accueil\"\n[receipt.phones]\nloire-atlantique-vendee = \"0261910044\"\n",
+        )
+        .unwrap()
+        .receipt
+        .unwrap()
+        .phones;
+        let caisse = enrol_core::Department::parse("44").unwrap().caisse();
+        assert_eq!(phones.of(caisse).as_deref(), Some("02 61 91 00 44"));
+        let other = enrol_core::Department::parse("01").unwrap().caisse();
+        assert_eq!(phones.of(other), None);
         assert!(!defaults.auto);
     }
 

@@ -17,36 +17,14 @@ use std::time::{Duration, Instant};
 use msa_test_support::Guarded;
 
 use super::harness::{app, e2e, repo_root, Kiosk, Launch};
-use super::persons::canary;
+use super::persons::{canaries_in_bytes, canary};
 use super::steps::{accept_and_submit, click, go_to_step, reference_in, Input, FR};
 
 /// Département 44: MSA Loire-Atlantique-Vendée.
 const CAISSE_URL: &str = "https://loire-atlantique-vendee.msa.fr/";
-
-const CANARY_VALUES: &[&str] = &[
-    "1850544977531",
-    "1 85 05 44 977 531",
-    "Canarixq",
-    "CANARIXQ",
-    "Zéphyrinou",
-    "Zephyrinou",
-    "zephyr.canarixq",
-    "97531864200",
-    "0798765432",
-    "798765432",
-    "1985-05-10",
-];
-
-fn canaries_in_bytes(bytes: &[u8]) -> Vec<&'static str> {
-    CANARY_VALUES
-        .iter()
-        .filter(|v| {
-            let needle = v.as_bytes();
-            bytes.windows(needle.len()).any(|w| w == needle)
-        })
-        .copied()
-        .collect()
-}
+/// The caisse's number as `[receipt.phones]` gives it (0261910044), printed in its national
+/// form: a number of ARCEP's range for fiction.
+const CAISSE_PHONE: &str = "MSA : 02 61 91 00 44";
 
 /// A private CUPS scheduler with its own configuration, spool and socket, and two queues.
 struct Cups {
@@ -207,7 +185,8 @@ impl Cups {
             .with_backend()
             .with_submit_wait(5)
             .with_toml(&format!(
-                "[idle]\nconfirmation_return_seconds = 12\n[receipt]\nqueue = \"{queue}\"\nmode = \"{mode}\"\n"
+                "[idle]\nconfirmation_return_seconds = 12\n[receipt]\nqueue = \"{queue}\"\nmode = \"{mode}\"\n\
+                 [receipt.phones]\nloire-atlantique-vendee = \"0261910044\"\n"
             ))
             .with_env("CUPS_SERVER", &self.socket.display().to_string())
     }
@@ -373,6 +352,7 @@ async fn the_printed_page_holds_the_reference_and_the_caisse_link_and_nothing_pe
                 "Mot de passe envoyé par courrier.",
                 "Votre numéro de demande",
                 "MSA Loire-Atlantique-Vendée",
+                CAISSE_PHONE,
                 CAISSE_URL,
             ] {
                 assert!(text.contains(expected), "{expected:?} not in the PDF:\n{text}");
@@ -473,6 +453,7 @@ async fn the_thermal_ticket_carries_the_reference_and_the_qr_link_as_esc_pos() {
             // The reference as text, and « numéro » in PC858 (é = 0x82).
             assert!(bytes.windows(reference.len()).any(|w| w == reference.as_bytes()));
             assert!(bytes.windows(6).any(|w| w == b"num\x82ro"));
+            assert!(bytes.windows(CAISSE_PHONE.len()).any(|w| w == CAISSE_PHONE.as_bytes()));
             assert_eq!(canaries_in_bytes(&bytes), Vec::<&str>::new());
             assert_eq!(cups.canaries(), Vec::<String>::new());
         },

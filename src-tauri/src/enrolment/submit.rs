@@ -140,26 +140,33 @@ pub async fn submit_enrolment(
     confirmation.login_url = receipt::login_url(caisse);
     confirmation.qr_code = receipt::qr::svg_data_url(&confirmation.login_url, 240)
         .ok_or_else(|| general(code::SYSTEM_INTERNAL))?;
-    dispatch
-        .receipts
-        .keep(receipt_of(&confirmation, dispatch.agency.clone(), caisse));
+    let phone = dispatch.receipts.caisse_phone(caisse);
+    dispatch.receipts.keep(
+        receipt_of(&confirmation, dispatch.agency.clone(), caisse).map(|r| r.with_phone(phone)),
+    );
     Ok(confirmation)
 }
 
-/// The receipt of a confirmation: its reference, outcome and time, the kiosk's agency and the
-/// caisse. Nothing else is within reach here (see receipt/mod.rs).
+/// The receipt of a confirmation: its reference, outcome and time, the kiosk's agency, the
+/// caisse, and whether an e-mail address was given (never the address). Nothing else is within
+/// reach here (see receipt/mod.rs).
 fn receipt_of(
     confirmation: &Confirmation,
     agency: Agency,
     caisse: &'static enrol_core::Caisse,
 ) -> Option<Receipt> {
-    Some(Receipt::new(
+    let receipt = Receipt::new(
         receipt::Reference::parse(&confirmation.reference)?,
         receipt::Outcome::from_word(confirmation.outcome)?,
         time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
         agency,
         caisse,
-    ))
+    );
+    Some(if confirmation.no_email {
+        receipt.without_email()
+    } else {
+        receipt
+    })
 }
 
 #[cfg(test)]
@@ -330,5 +337,28 @@ mod tests {
             Confirmation::of("R".into(), Some(EnrolmentAnswer::IdempotencyKeyReused)).outcome,
             "counsellor"
         );
+    }
+
+    #[test]
+    fn a_queued_receipt_without_an_email_says_by_post() {
+        let caisse = enrol_core::Department::parse("44").unwrap().caisse();
+        let agency = Agency {
+            kiosk_id: "test-kiosk".into(),
+            department: None,
+        };
+        let text = |no_email| {
+            let mut said = Confirmation::of("K7Q2-9DF3".into(), None);
+            said.no_email = no_email;
+            receipt_of(&said, agency.clone(), caisse)
+                .unwrap()
+                .lines(receipt::Lang::Fr)
+                .into_iter()
+                .map(|l| l.text)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(text(true).contains("mot de passe par courrier"), "{}", text(true));
+        assert!(!text(true).contains("e-mail"), "{}", text(true));
+        assert!(text(false).contains("par e-mail ou par courrier"));
     }
 }

@@ -149,6 +149,10 @@ pub struct Receipt {
     issued_at: OffsetDateTime,
     agency: Agency,
     caisse: &'static Caisse,
+    /// The person gave no e-mail address: a queued enrolment's password comes by post.
+    no_email: bool,
+    /// The caisse's phone number as the agency's configuration gives it ([`CaissePhones`]).
+    phone: Option<String>,
 }
 
 impl Receipt {
@@ -165,7 +169,22 @@ impl Receipt {
             issued_at,
             agency,
             caisse,
+            no_email: false,
+            phone: None,
         }
+    }
+
+    /// The caisse's phone number, printed under « Donnez ce numéro si vous appelez la MSA ».
+    pub fn with_phone(mut self, phone: Option<String>) -> Receipt {
+        self.phone = phone;
+        self
+    }
+
+    /// The person gave no e-mail address: the receipt of a queued enrolment says the password
+    /// comes by post, as step 7 does (`confirmation.queued.nextPostal`).
+    pub fn without_email(mut self) -> Receipt {
+        self.no_email = true;
+        self
     }
 
     pub fn reference(&self) -> &Reference {
@@ -184,6 +203,7 @@ impl Receipt {
         let (outcome, next) = match self.outcome {
             Outcome::Email => (t.email, t.email_next),
             Outcome::Postal => (t.postal, t.postal_next),
+            Outcome::Queued if self.no_email => (t.queued, t.queued_next_postal),
             Outcome::Queued => (t.queued, t.queued_next),
             Outcome::AlreadyEnrolled => (t.already, t.already_next),
             Outcome::Counsellor => (t.counsellor, t.counsellor_next),
@@ -198,19 +218,25 @@ impl Receipt {
         if let Some(department) = &self.agency.department {
             agency = format!("{} {department} · {agency}", t.agency);
         }
-        vec![
+        let mut lines = vec![
             line(Style::Heading, t.title),
             line(Style::Body, t.reference),
             line(Style::Huge, self.reference.as_str()),
             line(Style::Heading, outcome),
             line(Style::Body, next),
             line(Style::Body, t.call),
+        ];
+        if let Some(phone) = &self.phone {
+            lines.push(line(Style::Heading, format!("{} {phone}", t.phone)));
+        }
+        lines.extend([
             line(Style::Body, t.site),
             line(Style::Heading, self.caisse.name),
             line(Style::Small, self.login_url()),
             line(Style::Small, date),
             line(Style::Small, agency),
-        ]
+        ]);
+        lines
     }
 
     /// The QR code is printed after this many lines of [`Receipt::lines`] (after the reference).
@@ -227,11 +253,13 @@ struct Texts {
     postal_next: &'static str,
     queued: &'static str,
     queued_next: &'static str,
+    queued_next_postal: &'static str,
     already: &'static str,
     already_next: &'static str,
     counsellor: &'static str,
     counsellor_next: &'static str,
     call: &'static str,
+    phone: &'static str,
     site: &'static str,
     agency: &'static str,
     kiosk: &'static str,
@@ -248,11 +276,13 @@ fn texts(lang: Lang) -> &'static Texts {
             postal_next: "Vous le recevrez dans les prochains jours.",
             queued: "Demande gardée, envoyée dès que possible.",
             queued_next: "Vous recevrez ensuite votre mot de passe, par e-mail ou par courrier.",
+            queued_next_postal: "Vous recevrez ensuite votre mot de passe par courrier.",
             already: "Vous avez déjà un compte.",
             already_next: "Mot de passe oublié ? Sur msa.fr, choisissez « Mot de passe oublié ».",
             counsellor: "Un conseiller va vous aider.",
             counsellor_next: "Montrez ce reçu à l'accueil.",
             call: "Donnez ce numéro si vous appelez la MSA.",
+            phone: "MSA :",
             site: "Connectez-vous sur msa.fr :",
             agency: "Agence",
             kiosk: "borne",
@@ -266,12 +296,14 @@ fn texts(lang: Lang) -> &'static Texts {
             postal_next: "You will receive it in the next few days.",
             queued: "Request kept, sent as soon as possible.",
             queued_next: "You will then receive your password, by e-mail or by post.",
+            queued_next_postal: "You will then receive your password by post.",
             already: "You already have an account.",
             already_next: "Forgot your password? On msa.fr, choose « Mot de passe oublié ».",
-            counsellor: "A counsellor will help you.",
+            counsellor: "An adviser will help you.",
             counsellor_next: "Show this receipt at the front desk.",
             call: "Give this number if you call the MSA.",
-            site: "Log in on msa.fr:",
+            phone: "MSA:",
+            site: "Log in to msa.fr:",
             agency: "Agency",
             kiosk: "kiosk",
         },
@@ -317,6 +349,53 @@ impl QueueName {
     }
 }
 
+/// The caisses' phone numbers for the receipt, as the agency's configuration gives them
+/// (`[receipt.phones]`, keyed by the caisse's msa.fr subdomain): MSA publishes no list of them
+/// in a form the kiosk could ship, and an agency knows its own caisse's number. A caisse
+/// without a number gets none on its receipts (msa.fr and the reference remain).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaissePhones(std::collections::BTreeMap<&'static str, String>);
+
+impl CaissePhones {
+    /// From `(subdomain, number)` pairs as the file writes them. Errors: `Err((subdomain,
+    /// None))` for a subdomain that is no caisse of [`enrol_core::department::CAISSES`],
+    /// `Err((subdomain, Some(number)))` for a number libphonenumber does not know as a valid
+    /// French number (landline, non-geographic 09, or a special 08/36 number).
+    pub fn parse<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<CaissePhones, (String, Option<String>)> {
+        let mut phones = std::collections::BTreeMap::new();
+        for (subdomain, number) in pairs {
+            let Some(caisse) = enrol_core::department::CAISSES
+                .iter()
+                .find(|c| c.subdomain == subdomain)
+            else {
+                return Err((subdomain.to_owned(), None));
+            };
+            let national = french_phone(number)
+                .ok_or_else(|| (subdomain.to_owned(), Some(number.to_owned())))?;
+            phones.insert(caisse.subdomain, national);
+        }
+        Ok(CaissePhones(phones))
+    }
+
+    /// `caisse`'s number in its national form (« 02 61 91 00 44 »), if the agency gave one.
+    pub fn of(&self, caisse: &Caisse) -> Option<String> {
+        self.0.get(caisse.subdomain).cloned()
+    }
+}
+
+/// A French phone number as libphonenumber knows it (region FR, valid), in the national form
+/// people dial: « 02 61 91 00 44 », « 3646 ».
+fn french_phone(text: &str) -> Option<String> {
+    if text.len() > 32 {
+        return None;
+    }
+    let number = phonenumber::parse(Some(phonenumber::country::Id::FR), text).ok()?;
+    phonenumber::is_valid(&number)
+        .then(|| number.format().mode(phonenumber::Mode::National).to_string())
+}
+
 /// `[receipt]` of the agency's configuration: present only when the kiosk has a printer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptConfig {
@@ -324,6 +403,8 @@ pub struct ReceiptConfig {
     pub mode: Mode,
     /// Print at step 7 without waiting for « Imprimer mon reçu ».
     pub auto: bool,
+    /// `[receipt.phones]`.
+    pub phones: CaissePhones,
 }
 
 /// The kiosk's printer: prints receipts and keeps the `receipt` key of `status.json` current
@@ -435,6 +516,11 @@ impl Receipts {
             printing,
             last: Mutex::new(None),
         }
+    }
+
+    /// `caisse`'s phone number from `[receipt.phones]`; `None` without a printer or a number.
+    pub fn caisse_phone(&self, caisse: &Caisse) -> Option<String> {
+        self.printing.as_ref()?.config().phones.of(caisse)
     }
 
     /// `"off"` (no printer), `"button"` (« Imprimer mon reçu ») or `"auto"`, for `kiosk_info`.
@@ -550,6 +636,7 @@ mod tests {
         assert!(email.contains("agence-44-01"));
         assert!(words(Outcome::Postal, Lang::Fr).contains("par courrier"));
         assert!(words(Outcome::Queued, Lang::Fr).contains("envoyée dès que possible"));
+        assert!(words(Outcome::Queued, Lang::Fr).contains("par e-mail ou par courrier"));
         assert!(words(Outcome::Email, Lang::En).contains("Password sent by e-mail."));
         let huge: Vec<_> = sample(Outcome::Queued)
             .lines(Lang::Fr)
@@ -561,6 +648,27 @@ mod tests {
             sample(Outcome::Email).lines(Lang::Fr)[Receipt::QR_AFTER - 1].text,
             "K7Q2-9DF3"
         );
+    }
+
+    #[test]
+    fn without_an_email_a_queued_receipt_says_by_post_only() {
+        for (lang, post, email) in [
+            (Lang::Fr, "mot de passe par courrier", "e-mail"),
+            (Lang::En, "password by post", "e-mail"),
+        ] {
+            let text: Vec<String> = sample(Outcome::Queued)
+                .without_email()
+                .lines(lang)
+                .into_iter()
+                .map(|l| l.text)
+                .collect();
+            let text = text.join("\n");
+            assert!(text.contains(post), "{text}");
+            assert!(!text.contains(email), "{text}");
+        }
+        // The other outcomes already say how the password travels (or that it does not).
+        let postal = sample(Outcome::Postal).without_email().lines(Lang::Fr);
+        assert_eq!(postal, sample(Outcome::Postal).lines(Lang::Fr));
     }
 
     #[test]
