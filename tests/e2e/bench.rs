@@ -8,11 +8,12 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::harness::{e2e, Kiosk, Launch};
 use crate::persons::jean;
-use crate::steps::{click, expect_step, go_to_step, i18n, next, Input, FR};
+use crate::speech::Audio;
+use crate::steps::{click, expect_step, expect_welcome, go_to_step, i18n, next, Input, FR};
 
 /// In the page: the click on a submit button starts the clock; the first moment a different
 /// step heading has focus stops it (a MutationObserver and focusin, whichever sees it first),
@@ -82,23 +83,28 @@ async fn samples(kiosk: &Kiosk) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// The kiosk, with the rendering mode the run asks for; `MSA_KIOSK_BENCH_SPEECH=1`: every
-/// session starts with « Écouter » on (`[speech] default_on`), so each step is also read aloud.
-fn launch() -> Launch {
+/// session starts with « Écouter » on (`[speech] default_on`), so each step is also read aloud,
+/// through Speech Dispatcher and espeak-ng into the test's own PulseAudio server (a null sink,
+/// as in `speech.rs`), which the returned [`Audio`] keeps running.
+fn launch() -> (Launch, Option<Audio>) {
     let launch = match std::env::var("MSA_KIOSK_BENCH_RENDERING") {
         Ok(mode) => Launch::kiosk().with_toml(&format!("[display]\nrendering = {mode:?}\n")),
         Err(_) => Launch::kiosk(),
     };
     if std::env::var("MSA_KIOSK_BENCH_SPEECH").is_ok_and(|v| v == "1") {
-        launch.with_toml("[speech]\ndefault_on = true\n")
+        let audio = Audio::start();
+        let launch = audio.launch(launch.with_toml("[speech]\ndefault_on = true\n"));
+        (launch, Some(audio))
     } else {
-        launch
+        (launch, None)
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: cargo test --test e2e bench -- --ignored --nocapture"]
 async fn step_latency() {
-    e2e("bench-step-latency", launch(), |kiosk| async move {
+    let (launch, _audio) = launch();
+    e2e("bench-step-latency", launch, |kiosk| async move {
         kiosk.heading().await;
         kiosk.js(RECORDER, vec![]).await;
         let person = jean();
@@ -108,16 +114,7 @@ async fn step_latency() {
             go_to_step(&kiosk, &FR, &person, 6, Input::Touch).await;
             click(&kiosk, "button", &i18n("fr", "toolbar.cancel")).await;
             click(&kiosk, "button", &i18n("fr", "cancel.confirm")).await;
-            kiosk
-                .wait_for(
-                    "the welcome screen",
-                    &format!(
-                        "return document.querySelector('h1').textContent.includes({});",
-                        json!(i18n("fr", "welcome.title"))
-                    ),
-                    Duration::from_secs(5),
-                )
-                .await;
+            expect_welcome(&kiosk, Duration::from_secs(5)).await;
         }
         let forward = samples(&kiosk).await;
 

@@ -16,6 +16,9 @@
 import { invoke } from './ipc.js';
 import { t, getLanguage } from './i18n.js';
 
+/** Runs `fn` once the next frame has been painted (a task after the frame's callbacks). */
+const afterPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
+
 /** The physical key that toggles « Écouter » (tablet keyboards, agency keypads): README. */
 export const SHORTCUT_KEY = 'F9';
 
@@ -175,8 +178,11 @@ export class Speech {
         // On the welcome screen, what Rust says about speech first (a session may have ended).
         const settled = section.dataset.step === 'welcome' ? this.sessionOver(this.sawSession) : null;
         this.sawSession = section.dataset.step !== 'welcome' && section.dataset.step !== 'unavailable';
-        if (settled) settled.then(() => this.readScreen(true));
-        else this.readScreen(true);
+        // After the new step's first paint: the speech service's work (a call to Rust, then
+        // the synthesiser's CPU) must not delay what the person sees (issue 19's latency).
+        const read = () => afterPaint(() => { if (this.lastStep === section) this.readScreen(true); });
+        if (settled) settled.then(read);
+        else read();
       }
     }).observe(this.root, { childList: true, subtree: false });
 

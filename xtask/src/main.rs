@@ -96,7 +96,7 @@ fn main() -> ExitCode {
         Some("release") => release::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask bench [footprint] [steps] [soak]\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
+                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask bench [footprint] [steps] [steps-speech] [soak]\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
             );
             return ExitCode::from(2);
         }
@@ -525,17 +525,19 @@ fn inner_test() -> Result<(), String> {
     }
 }
 
-/// `cargo xtask bench [footprint] [steps] [soak]` (default: footprint and steps): release builds
-/// of the kiosk and of a bare Tauri window (`crates/bare-window`, same profile), then, in the
+/// `cargo xtask bench [footprint] [steps] [steps-speech] [soak]` (default: footprint and steps):
+/// release builds of the kiosk and of a bare Tauri window (`crates/bare-window`, same profile),
+/// then, in the
 /// same D-Bus session, keyring and display as the tests, the benchmarks of `tests/e2e`:
 /// `footprint` (start-up and PSS beside the bare window, issue 18), `steps` (« Suivant » →
-/// next heading) and `soak` (500 enrolments in one kiosk, PSS every 50; `MSA_SOAK_SESSIONS`).
+/// next heading; `steps-speech`: the same with « Écouter » on, issue 19) and `soak` (500
+/// enrolments in one kiosk, PSS every 50; `MSA_SOAK_SESSIONS`).
 fn bench(args: &[String]) -> Result<(), String> {
     let mut packages = RUN_PACKAGES.to_vec();
     packages.extend_from_slice(TEST_PACKAGES);
     ensure_packages(&packages)?;
     ensure_tauri_driver()?;
-    let known = ["footprint", "steps", "soak"];
+    let known = ["footprint", "steps", "steps-speech", "soak"];
     if let Some(unknown) = args.iter().find(|a| !known.contains(&a.as_str())) {
         return Err(format!(
             "unknown benchmark {unknown:?}: choose among {known:?}"
@@ -578,10 +580,12 @@ fn inner_bench(chosen: &[String]) -> Result<(), String> {
     for name in chosen {
         let filter = match name.as_str() {
             "footprint" => "footprint::footprint_beside_a_bare_window",
-            "steps" => "bench::step_latency",
+            "steps" | "steps-speech" => "bench::step_latency",
             _ => "footprint::soak",
         };
-        sh(Command::new(cargo()).args([
+        // The same steps with « Écouter » on, into a PulseAudio null sink (issue 19).
+        let speech = if name == "steps-speech" { "1" } else { "0" };
+        sh(Command::new(cargo()).env("MSA_KIOSK_BENCH_SPEECH", speech).args([
             "test",
             "--test",
             "e2e",
