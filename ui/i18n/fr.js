@@ -24,7 +24,7 @@ export default Object.freeze({
   "help.desk": "Allez à l'accueil",
   "help.unreached": "Nous n'avons pas pu appeler un conseiller.",
   "help.done": "Je n'ai plus besoin d'aide",
-  "help.closedByAgent": "Le conseiller a fermé l'appel. Vous pouvez continuer.",
+  "help.closedByAgent": "L'appel est terminé. Vous pouvez continuer votre inscription.",
   "common.close": "Fermer",
   "cancel.title": "Voulez-vous abandonner ?",
   "cancel.text": "Vos réponses seront effacées.",
