@@ -232,7 +232,7 @@ export default Object.freeze({
   "confirmation.stay": "Touch the screen to get more time.",
   "confirmation.finish": "Finish",
   "idle.title": "Are you still there?",
-  "idle.text": "If you do not answer, your answers will be deleted to protect your data.",
+  "idle.text": "Touch “Continue” to keep your answers. If you do not, they will be deleted. No one else will be able to see them.",
   "idle.countdown.one": "%{count} second left.",
   "idle.countdown.other": "%{count} seconds left.",
   "idle.continue": "Continue",

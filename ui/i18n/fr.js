@@ -232,7 +232,7 @@ export default Object.freeze({
   "confirmation.stay": "Touchez l'écran pour avoir plus de temps.",
   "confirmation.finish": "Terminer",
   "idle.title": "Êtes-vous toujours là ?",
-  "idle.text": "Sans réponse, vos réponses seront effacées pour protéger vos données.",
+  "idle.text": "Touchez « Continuer » pour garder vos réponses. Sinon, elles seront effacées. Personne d'autre ne pourra les voir.",
   "idle.countdown.one": "Il reste %{count} seconde.",
   "idle.countdown.other": "Il reste %{count} secondes.",
   "idle.continue": "Continuer",
