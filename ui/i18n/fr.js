@@ -78,14 +78,14 @@ export default Object.freeze({
   "triage.counsellor": "Un conseiller de l'accueil peut vous aider.",
   "welcome.options": "Langue et affichage",
   "welcome.expired": "L'inscription précédente a été arrêtée. Ses réponses ont été effacées.",
-  "unavailable.title": "Borne momentanément indisponible",
-  "unavailable.body": "Vous ne pouvez pas vous inscrire sur cette borne pour le moment. Elle va remarcher toute seule. Vous n'avez rien à faire.",
+  "unavailable.title": "Cette borne ne marche pas pour le moment",
+  "unavailable.body": "Vous ne pouvez pas vous inscrire ici maintenant. La borne va remarcher toute seule. Vous n'avez rien à faire.",
   "unavailable.help": "Un conseiller de l'accueil peut vous aider. Vous pouvez aussi revenir plus tard.",
   "unavailable.reference": "Pour le conseiller : code %{code}",
   "unavailable.back": "La borne remarche.",
-  "notConfigured.title": "Borne non configurée",
-  "notConfigured.body": "Cette borne n'est pas encore prête : vous ne pouvez pas vous inscrire ici pour le moment.",
-  "notConfigured.help": "Adressez-vous à l'accueil : un conseiller peut faire votre inscription avec vous.",
+  "notConfigured.title": "Cette borne n'est pas encore prête",
+  "notConfigured.body": "Vous ne pouvez pas vous inscrire ici pour le moment.",
+  "notConfigured.help": "Allez à l'accueil. Un conseiller peut faire votre inscription avec vous.",
   "notConfigured.staff": "Pour le conseiller : cette borne attend d'être configurée par le service informatique.",
   "nir.title": "Votre numéro de sécurité sociale",
   "nir.label": "Numéro de sécurité sociale",
@@ -354,5 +354,5 @@ export default Object.freeze({
   "error.session.outOfOrder": "Une étape manque. Revenez en arrière avec « Retour ».",
   "error.system.unavailable": "Le service ne répond pas pour le moment. Réessayez dans un instant, ou demandez à un conseiller.",
   "error.system.internal": "Un problème technique est arrivé. Réessayez, ou demandez à un conseiller.",
-  "error.system.notConfigured": "Cette borne n'est pas encore prête. Adressez-vous à l'accueil."
+  "error.system.notConfigured": "Cette borne n'est pas encore prête. Allez à l'accueil."
 });
