@@ -255,7 +255,7 @@ export default Object.freeze({
   "osk.backspace": "Delete",
   "osk.space": "Space",
   "osk.shift": "Capital letter",
-  "osk.hide": "Hide the keyboard",
+  "osk.hide": "Close the keyboard",
   "osk.enter": "OK",
   "osk.at": "at sign",
   "osk.dot": "dot",
