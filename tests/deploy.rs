@@ -1040,7 +1040,7 @@ async fn the_package_gives_a_supervised_kiosk_that_enrols_and_updates() {
                 && state["StatusText"] == "not configured: kiosk_id, backend.url"
         },
     );
-    // « Borne non configurée » is what `msa-kiosk status` says too (status.json).
+    // « Cette borne n'est pas encore prête » is what `msa-kiosk status` says too (status.json).
     let status: serde_json::Value = serde_json::from_str(&stdout(
         Command::new(APP)
             .arg("status")

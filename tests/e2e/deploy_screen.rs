@@ -1,6 +1,7 @@
 //! « Installed means configured » (issue 13), in the real app: an installed kiosk that still
-//! holds the development defaults shows « Borne non configurée » and no enrolment can start;
-//! the same installed kiosk with its agency's configuration takes enrolments.
+//! holds the development defaults shows « Cette borne n'est pas encore prête » (not configured)
+//! and no enrolment can start; the same installed kiosk with its agency's configuration takes
+//! enrolments.
 //!
 //! "Installed" is what `/usr/bin/msa-kiosk` is (`src-tauri/src/ops/installed.rs`). The binary
 //! under test lives in `target/`, so these tests set `MSA_KIOSK_INSTALLED=1`, which only a debug

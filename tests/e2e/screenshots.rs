@@ -32,10 +32,10 @@ async fn shoot(kiosk: &Kiosk, name: &str) {
 
 async fn hide_keyboard(kiosk: &Kiosk) {
     let visible = kiosk
-        .js("return [...document.querySelectorAll('button')].some(b => b.offsetParent && b.textContent.includes('Masquer le clavier'));", vec![])
+        .js("return [...document.querySelectorAll('button')].some(b => b.offsetParent && b.textContent.includes('Fermer le clavier'));", vec![])
         .await;
     if visible == serde_json::Value::Bool(true) {
-        click(kiosk, "button", "Masquer le clavier").await;
+        click(kiosk, "button", "Fermer le clavier").await;
     }
 }
 

@@ -122,7 +122,7 @@ fn window_title(window: &str) -> String {
 }
 
 const WELCOME_SHOWN: &str = "return [...document.querySelectorAll('button')].some(b => b.offsetParent && b.textContent.includes(\"S'inscrire\"));";
-const UNAVAILABLE_SHOWN: &str = "const h = document.querySelector('h1'); return !!h && h.offsetParent !== null && h.textContent.includes('Borne momentanément indisponible');";
+const UNAVAILABLE_SHOWN: &str = "const h = document.querySelector('h1'); return !!h && h.offsetParent !== null && h.textContent.includes('Cette borne ne marche pas pour le moment');";
 
 // ---------- the web process dies ----------
 
@@ -303,8 +303,8 @@ fn prompters_on_this_bus() -> Vec<u32> {
     found
 }
 
-/// The Secret Service's collection is locked before the kiosk starts: it shows « Borne
-/// momentanément indisponible » within 5 s, starts no prompter, stays up (no exit loop), says
+/// The Secret Service's collection is locked before the kiosk starts: it shows « Cette borne
+/// ne marche pas pour le moment » within 5 s, starts no prompter, stays up (no exit loop), says
 /// why in `status.json`, refuses a session, and is back by itself once the collection is
 /// unlocked. Runs the child below in a D-Bus session and gnome-keyring of its own, so the
 /// other tests' keyring is never locked.

@@ -88,9 +88,9 @@ pub async fn click(kiosk: &Kiosk, role: &str, name: &str) {
             .js("return document.documentElement.lang;", vec![])
             .await;
         let hide_name = if lang == json!("en") {
-            "Hide the keyboard"
+            "Close the keyboard"
         } else {
-            "Masquer le clavier"
+            "Fermer le clavier"
         };
         let hide = kiosk.by_role("button", hide_name).await;
         hide.click().await.expect("hide the on-screen keyboard");

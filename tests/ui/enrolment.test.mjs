@@ -78,7 +78,7 @@ for (const c of CASES) {
 const OUTCOMES = [
   { outcome: 'queued', heading: 'Votre demande est enregistrée', text: /Votre demande est bien gardée\. Elle sera envoyée à la MSA dès que possible\..*Vous recevrez ensuite votre mot de passe provisoire, par e-mail ou par courrier\./ },
   { outcome: 'alreadyEnrolled', heading: 'Vous avez déjà un compte', text: /Sur msa\.fr, choisissez « Mot de passe oublié »\..*demander à un conseiller/ },
-  { outcome: 'counsellor', heading: 'Un conseiller va vous aider', text: /Un conseiller va vous aider\. Faites signe à l'accueil\./ },
+  { outcome: 'counsellor', heading: 'Un conseiller va vous aider', text: /Faites signe à l'accueil\. Un conseiller vous aidera\./ },
   { outcome: 'postal', heading: 'Votre demande est enregistrée', text: /Un mot de passe provisoire vous sera envoyé par courrier/ },
 ];
 

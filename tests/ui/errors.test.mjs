@@ -279,7 +279,7 @@ test('département step: empty, overseas, Mayotte; the search filters the list',
   const explain = page.locator('#department-overseas-explain');
   await page.getByRole('radio', { name: 'Guadeloupe' }).check();
   await explain.waitFor();
-  assert.match(norm(await explain.textContent()), /CGSS de la Guadeloupe.*Demandez à l'accueil/);
+  assert.match(norm(await explain.textContent()), /sécurité sociale de la Guadeloupe.*Demandez à l'accueil/);
   await next(page);
   await eventually(() => explain.evaluate((el) => el === document.activeElement), { message: '« Suivant » shows the explanation again' });
   assert.equal(await page.getByRole('heading', { name: 'Il y a un problème' }).count(), 0, 'no error summary');

@@ -37,7 +37,7 @@ test('help holds the idle clock until an agent closes the call; the answers are 
 
   await page.evaluate(() => window.__FAKE_TAURI__.agentClosesHelp());
   await help.waitFor({ state: 'hidden' });
-  await eventually(async () => norm(await page.locator('#live').textContent()) === "Le conseiller a fermé l'appel. Vous pouvez continuer.");
+  await eventually(async () => norm(await page.locator('#live').textContent()) === "L'appel est terminé. Vous pouvez continuer votre inscription.");
   assert.ok(await isFocused(page.getByRole('button', { name: "Besoin d'aide ?" })), 'focus back where it was');
   assert.equal(await last.inputValue(), 'Dupont', 'the answer is kept');
   await eventually(async () => (await calls(page, 'help_close')).length === 1, { message: 'Rust hears the page saw the close' });

@@ -36,7 +36,7 @@ const ALPHABETS = {
 function keyName(ch) {
   const names = {
     '@': 'arobase', '.': 'point', ',': 'virgule', '-': 'tiret', _: 'tiret bas', "'": 'apostrophe', '+': 'plus', ' ': 'Espace',
-    '!': "point d'exclamation", '#': 'dièse', $: 'dollar', '%': 'pour cent', '&': 'esperluette', '*': 'astérisque',
+    '!': "point d'exclamation", '#': 'dièse', $: 'dollar', '%': 'pour cent', '&': 'et commercial', '*': 'astérisque',
     '/': 'barre oblique', '=': 'égal', '?': "point d'interrogation", '^': 'accent circonflexe seul',
     '`': 'accent grave seul', '{': 'accolade ouvrante', '|': 'barre verticale', '}': 'accolade fermante', '~': 'tilde',
   };
@@ -223,7 +223,7 @@ test('the e-mail layout reaches every character enrol-core accepts in an address
   }
 
   // Named by what they show, described in words in the UI's language.
-  const expectations = [['ñ', 'n tilde'], ['ł', 'l barré'], ['ș', 's virgule souscrite'], ['ț', 't virgule souscrite'], ['ă', 'a brève'], ['ã', 'a tilde'], ['ś', 's accent aigu'], ['ß', 'eszett, s dur allemand'], ['ø', 'o barré'], ['ż', 'z point suscrit']];
+  const expectations = [['ñ', 'n tilde'], ['ł', 'l barré'], ['ș', 's virgule en dessous'], ['ț', 't virgule en dessous'], ['ă', 'a brève'], ['ã', 'a tilde'], ['ś', 's accent aigu'], ['ß', 'eszett, s dur allemand'], ['ø', 'o barré'], ['ż', 'z point au-dessus']];
   for (const [ch, said] of expectations) {
     const key = osk(page).getByRole('button', { name: `lettre ${ch}`, exact: true });
     assert.equal(await key.count(), 1, `one key « lettre ${ch} » on the page`);

@@ -58,7 +58,7 @@ test('a full enrolment typed only on the on-screen keyboard', async () => {
   const nir = page.getByLabel('Numéro de sécurité sociale', { exact: true });
   await nir.click();
   await osk(page).waitFor();
-  for (const name of ['lettre A', 'lettre B', '0', '9', 'Effacer', 'Masquer le clavier']) {
+  for (const name of ['lettre A', 'lettre B', '0', '9', 'Effacer', 'Fermer le clavier']) {
     assert.equal(await osk(page).getByRole('button', { name, exact: true }).count(), 1, `NIR pad has « ${name} »`);
   }
   assert.equal(await osk(page).getByRole('button', { name: 'lettre C', exact: true }).count(), 0);
@@ -97,8 +97,8 @@ test('a full enrolment typed only on the on-screen keyboard', async () => {
   await tap(page, 'jerome_d-1@exemple.fr', email);
   assert.equal(await email.inputValue(), 'jerome_d-1@exemple.fr');
   await assertNotCovered(page, email);
-  // « Masquer le clavier », then a tap on the field brings it back.
-  await osk(page).getByRole('button', { name: 'Masquer le clavier' }).click();
+  // « Fermer le clavier », then a tap on the field brings it back.
+  await osk(page).getByRole('button', { name: 'Fermer le clavier' }).click();
   assert.equal(await osk(page).count(), 0);
   assert.ok(await isFocused(email));
   await email.click();

@@ -1,4 +1,4 @@
-// « Borne momentanément indisponible »: what the page shows while Rust says the
+// « Cette borne ne marche pas pour le moment »: what the page shows while Rust says the
 // kiosk is unavailable (keyring locked, web process crash loop…), at boot and
 // when it changes under an enrolment; and the welcome screen when it is back.
 import { test, before, after } from 'node:test';
@@ -16,7 +16,7 @@ const LOCKED = { state: 'unavailable', reason: 'keyring.locked' };
 
 test('an unavailable kiosk boots on a calm screen with nothing that leads anywhere', async () => {
   const { context, page, problems } = await openApp(browser, server.url, { config: { mode: 'kiosk', availability: LOCKED } });
-  await waitForStep(page, 'Borne momentanément indisponible');
+  await waitForStep(page, 'Cette borne ne marche pas pour le moment');
   const main = page.locator('#step-root');
   assert.equal(await main.getByRole('button').count(), 0, 'no button in the screen itself');
   assert.equal(await main.getByRole('link').count(), 0, 'no link in the screen itself');
@@ -27,7 +27,7 @@ test('an unavailable kiosk boots on a calm screen with nothing that leads anywhe
 
   // The toolbar still works: the language, and the display settings.
   await page.getByRole('button', { name: 'English' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Kiosk temporarily unavailable' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'This kiosk is not working right now' }).waitFor();
   await assertAxe(page, 'unavailable (en)');
   await page.getByRole('button', { name: 'Display' }).click();
   await page.getByRole('dialog', { name: 'Display' }).waitFor();
@@ -45,7 +45,7 @@ test('unavailable under an enrolment: the page is wiped, and the welcome screen 
   await page.getByLabel('Nom', { exact: true }).fill('Dupont');
 
   await page.evaluate((a) => window.__FAKE_TAURI__.setAvailability(a), { state: 'unavailable', reason: 'webProcess.crashLoop' });
-  await waitForStep(page, 'Borne momentanément indisponible');
+  await waitForStep(page, 'Cette borne ne marche pas pour le moment');
   assert.equal(await page.locator('input').evaluateAll((inputs) => inputs.filter((i) => i.value === 'Dupont').length), 0, 'the name is gone');
   assert.ok((await calls(page, 'cancel_session')).length >= 1, 'Rust was told to end the session');
 
@@ -56,20 +56,20 @@ test('unavailable under an enrolment: the page is wiped, and the welcome screen 
   await context.close();
 });
 
-test('« Borne non configurée »: its own calm words, the front desk for the person, no code on screen', async () => {
+test('« Cette borne n\'est pas encore prête » (not configured): its own calm words, the front desk for the person, no code on screen', async () => {
   const notConfigured = { state: 'unavailable', reason: 'system.notConfigured' };
   const { context, page, problems } = await openApp(browser, server.url, { config: { mode: 'kiosk', availability: notConfigured } });
-  await waitForStep(page, 'Borne non configurée');
+  await waitForStep(page, "Cette borne n'est pas encore prête");
   const main = page.locator('#step-root');
   const text = await main.textContent();
-  assert.match(text, /Adressez-vous à l'accueil/, 'where the person goes');
+  assert.match(text, /Allez à l'accueil/, 'where the person goes');
   assert.match(text, /service informatique/, 'what the adviser does');
   assert.doesNotMatch(text, /notConfigured|config\.toml|\/etc\//, 'nothing technical');
   assert.doesNotMatch(text, /toute seule/, 'never promises to come back by itself');
   assert.equal(await main.getByRole('button').count(), 0, 'no button in the screen itself');
   await assertAxe(page, 'not configured (fr)');
   await page.getByRole('button', { name: 'English' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Kiosk not set up' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'This kiosk is not ready yet' }).waitFor();
   await assertAxe(page, 'not configured (en)');
   assert.deepEqual(await calls(page, 'start_session'), [], 'no session was started');
   await assertClean(page, problems);

@@ -158,7 +158,7 @@ function clearPage() {
   switchLanguage('fr');
 }
 
-/** « Borne momentanément indisponible »: the page is cleared first, as after « Abandonner ». */
+/** « Cette borne ne marche pas pour le moment »: the page is cleared first, as after « Abandonner ». */
 function showUnavailable() {
   const enrolling = ENROLMENT_STEPS.has(wizard.stepId) || wizard.stepId === 'confirmation';
   if (enrolling) api.cancelSession().catch(() => {});

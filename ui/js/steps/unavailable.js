@@ -1,4 +1,4 @@
-// The « Borne momentanément indisponible » screen: the kiosk cannot take an
+// The « Cette borne ne marche pas pour le moment » screen: the kiosk cannot take an
 // enrolment now (its keyring is locked or unreachable, its web process crashed
 // twice in a row…). Rust says why, as a code (`kiosk_availability`), and says
 // when it is back (`availability-changed`); main.js then shows the welcome
@@ -13,7 +13,7 @@ import { h, tx } from '../dom.js';
  * @type {Record<string, {title: string, body: string, help: string, staff?: string}>}
  */
 const TEXTS = {
-  // « Borne non configurée » (issue 13): an installed kiosk without its
+  // « Cette borne n'est pas encore prête » (not configured, issue 13): an installed kiosk without its
   // agency's configuration. It will not come back by itself: the person goes
   // to the front desk, the adviser calls IT. Nothing technical on screen.
   'system.notConfigured': {
