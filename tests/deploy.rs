@@ -31,7 +31,6 @@ mod persons;
 mod steps;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -1,6 +1,6 @@
 //! Kiosk mode keeps its window in front (issue 20), in the real app under a real window manager
 //! (openbox on a display of the test's own): a minimise, an un-fullscreen, « show desktop »
-//! (Super+D) and another window taking the focus are each undone within a second. Tablet mode
+//! (Super+D's action) and another window taking the focus are each undone within a second. Tablet mode
 //! leaves a minimise alone.
 //!
 //! What the test reads is the X server's own view (EWMH, as any window manager or taskbar
@@ -153,9 +153,12 @@ async fn the_kiosk_window_comes_back_in_front_after_a_minimise_or_a_focus_loss()
         })
         .await;
 
-        // openbox's stock key for « show desktop » (rc.xml: W-d ToggleShowDesktop).
-        undone_after(&kiosk, &window, "Super+D (show desktop)", || {
-            x11(&kiosk, "xdotool", &["key", "super+d"]);
+        // « Show desktop », what openbox's stock Super+D does (rc.xml: W-d ToggleShowDesktop),
+        // asked of the window manager through EWMH's _NET_SHOWING_DESKTOP as a taskbar does. A
+        // synthetic Super+D (xdotool, XTEST) once went unanswered in a loaded run: the window was
+        // never hidden and the kiosk had nothing to undo. The request itself is what matters.
+        undone_after(&kiosk, &window, "show desktop", || {
+            x11(&kiosk, "wmctrl", &["-k", "on"]);
         })
         .await;
 

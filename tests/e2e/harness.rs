@@ -138,10 +138,7 @@ impl Launch {
 
 /// Stores the test kiosk's backend token in the OS keyring, as an installer would.
 pub fn provision_token() {
-    run_with_stdin(
-        Command::new(app()).arg("provision-token"),
-        KIOSK_TOKEN,
-    );
+    run_with_stdin(Command::new(app()).arg("provision-token"), KIOSK_TOKEN);
 }
 
 /// One running app under WebDriver.

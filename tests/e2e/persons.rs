@@ -113,9 +113,8 @@ pub const CANARY_VALUES: &[&str] = &[
 
 /// The canary values found in `bytes`, in UTF-8 or in UTF-16LE (WebKit's storage).
 pub fn canaries_in_bytes(bytes: &[u8]) -> Vec<&'static str> {
-    let holds = |needle: &[u8]| {
-        !needle.is_empty() && bytes.windows(needle.len()).any(|w| w == needle)
-    };
+    let holds =
+        |needle: &[u8]| !needle.is_empty() && bytes.windows(needle.len()).any(|w| w == needle);
     CANARY_VALUES
         .iter()
         .filter(|value| {

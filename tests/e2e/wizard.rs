@@ -13,9 +13,9 @@ use crate::harness::{e2e, Kiosk, Launch, POLL};
 use crate::persons::{elodie, jean, Item};
 use crate::steps::{
     accept_and_submit, answer_step, assert_received, choose_department, choose_item, click,
-    error_message, expect_focus, expect_step, expect_welcome, fill_identity, focused_name, form_values, go_to_step,
-    i18n, identity_fields, is_shown, main_text, next, osk_ok, osk_type, press, review_answers,
-    tab_to, type_into, value_of, Input, EN, FR,
+    error_message, expect_focus, expect_step, expect_welcome, fill_identity, focused_name,
+    form_values, go_to_step, i18n, identity_fields, is_shown, main_text, next, osk_ok, osk_type,
+    press, review_answers, tab_to, type_into, value_of, Input, EN, FR,
 };
 
 // ------------------------------------------------------------------------------------------------

@@ -11,10 +11,10 @@ use enrol_core::wire::EnrolmentRequest;
 use serde_json::Value;
 use uuid::Uuid;
 
-use msa_test_support::{response, wait, Backend, Canned, KIOSK_TOKEN};
 use crate::kiosk::{
     now_ms, BackendClient, DeliveryHandle, MemoryStore, Outbox, OutboxKey, Secret, StatusReport,
 };
+use msa_test_support::{response, wait, Backend, Canned, KIOSK_TOKEN};
 
 /// A person unknown to the demo data: `postal`.
 pub fn unknown(reference: &str) -> EnrolmentRequest {

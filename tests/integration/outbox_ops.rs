@@ -12,12 +12,12 @@ use std::time::Duration;
 use enrol_core::wire::EnrolmentRequest;
 use uuid::Uuid;
 
-use msa_test_support::{output_with_stdin, response, Canned};
 use crate::kiosk::{
     now_ms, Attempt, BackendClient, DeliveryHandle, KeyringStore, Outbox, OutboxKey, Secret,
     SecretStore, StatusReport, KIOSK_SERVICE, OUTBOX_KEY_ENTRY,
 };
 use crate::misconfigured::{unknown, wait_for};
+use msa_test_support::{output_with_stdin, response, Canned};
 
 /// The tests of this file take turns with the keyring's `outbox-key`.
 static OUTBOX_KEY_ENTRY_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

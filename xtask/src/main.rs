@@ -585,16 +585,18 @@ fn inner_bench(chosen: &[String]) -> Result<(), String> {
         };
         // The same steps with « Écouter » on, into a PulseAudio null sink (issue 19).
         let speech = if name == "steps-speech" { "1" } else { "0" };
-        sh(Command::new(cargo()).env("MSA_KIOSK_BENCH_SPEECH", speech).args([
-            "test",
-            "--test",
-            "e2e",
-            filter,
-            "--",
-            "--ignored",
-            "--exact",
-            "--nocapture",
-        ]))?;
+        sh(Command::new(cargo())
+            .env("MSA_KIOSK_BENCH_SPEECH", speech)
+            .args([
+                "test",
+                "--test",
+                "e2e",
+                filter,
+                "--",
+                "--ignored",
+                "--exact",
+                "--nocapture",
+            ]))?;
     }
     Ok(())
 }

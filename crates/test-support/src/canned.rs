@@ -19,7 +19,12 @@ pub fn response(status: &str, content_type: &str, body: &str) -> Vec<u8> {
 }
 
 /// [`response`] with `headers` added, each line ending with CRLF (« Location: …\r\n »).
-pub fn response_with_headers(status: &str, content_type: &str, headers: &str, body: &str) -> Vec<u8> {
+pub fn response_with_headers(
+    status: &str,
+    content_type: &str,
+    headers: &str,
+    body: &str,
+) -> Vec<u8> {
     format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{headers}Connection: close\r\n\r\n{body}",
         body.len()

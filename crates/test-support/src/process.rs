@@ -1,8 +1,8 @@
 //! Child processes that never outlive their test, and free loopback ports.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 

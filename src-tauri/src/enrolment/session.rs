@@ -512,8 +512,7 @@ pub(crate) mod tests {
         let review = session.review(&store).unwrap();
         assert_eq!(review.verification.masked, "•••,•• €");
         assert_eq!(review.department.caisse, "MSA Loire-Atlantique-Vendée");
-        let enrolment = assemble_current(&mut session, &store, true)
-            .unwrap();
+        let enrolment = assemble_current(&mut session, &store, true).unwrap();
         assert_eq!(enrolment.nir().as_str(), "2841276451089");
         session.confirmed(&store, Instant::now()).unwrap();
         assert!(store.is_empty(), "nothing left in the keyring once queued");
@@ -673,8 +672,7 @@ pub(crate) mod tests {
             .unwrap();
         session.submit_department("44").unwrap();
         assert_eq!(session.review(&store).unwrap().email, None);
-        let enrolment = assemble_current(&mut session, &store, true)
-            .unwrap();
+        let enrolment = assemble_current(&mut session, &store, true).unwrap();
         assert_eq!(enrolment.to_wire("R", "K").email, None);
     }
 
@@ -683,11 +681,16 @@ pub(crate) mod tests {
         let store = MemoryStore::default();
         let mut session = through_to_review(&store);
         session.review(&store).unwrap();
-        let refusal = assemble_current(&mut session, &store, false)
-            .unwrap_err();
+        let refusal = assemble_current(&mut session, &store, false).unwrap_err();
         assert_eq!(refusal[0].code, code::TERMS_NOT_ACCEPTED);
         let refusal = session
-            .assemble(&store, true, CguVersion::of("old").as_str(), &[CguVersion::of("CGU")], TODAY)
+            .assemble(
+                &store,
+                true,
+                CguVersion::of("old").as_str(),
+                &[CguVersion::of("CGU")],
+                TODAY,
+            )
             .unwrap_err();
         assert_eq!(refusal[0].code, code::TERMS_OUTDATED);
     }

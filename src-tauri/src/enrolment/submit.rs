@@ -357,7 +357,11 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        assert!(text(true).contains("mot de passe par courrier"), "{}", text(true));
+        assert!(
+            text(true).contains("mot de passe par courrier"),
+            "{}",
+            text(true)
+        );
         assert!(!text(true).contains("e-mail"), "{}", text(true));
         assert!(text(false).contains("par e-mail ou par courrier"));
     }

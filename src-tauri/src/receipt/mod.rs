@@ -392,8 +392,12 @@ fn french_phone(text: &str) -> Option<String> {
         return None;
     }
     let number = phonenumber::parse(Some(phonenumber::country::Id::FR), text).ok()?;
-    phonenumber::is_valid(&number)
-        .then(|| number.format().mode(phonenumber::Mode::National).to_string())
+    phonenumber::is_valid(&number).then(|| {
+        number
+            .format()
+            .mode(phonenumber::Mode::National)
+            .to_string()
+    })
 }
 
 /// `[receipt]` of the agency's configuration: present only when the kiosk has a printer.
