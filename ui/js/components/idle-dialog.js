@@ -9,6 +9,7 @@
 // re-times the dialog, and Rust's `session-expired` (handled by main.js) wipes.
 import { openModal, closeModal, isOpen } from './modal.js';
 import { t } from '../i18n.js';
+import { scroller } from '../dom.js';
 
 const REPORT_EVERY_MS = 5000;
 const ACTIVITY_EVENTS = ['pointerdown', 'touchstart', 'keydown', 'input', 'wheel'];
@@ -129,7 +130,8 @@ export class IdleWatcher {
   /** @param {number} seconds */
   showWarning(seconds) {
     this.deadline = Date.now() + seconds * 1000;
-    this.scroll = { x: window.scrollX, y: window.scrollY };
+    const area = scroller();
+    this.scroll = { x: area.scrollLeft, y: area.scrollTop };
     this.lastAnnounced = null;
     this.live.textContent = '';
     this.render(seconds);
@@ -151,7 +153,7 @@ export class IdleWatcher {
   continue() {
     if (!this.warningOpen) return;
     closeModal(this.dialog, { restoreFocus: true });
-    if (this.scroll) window.scrollTo(this.scroll.x, this.scroll.y);
+    if (this.scroll) scroller().scrollTo(this.scroll.x, this.scroll.y);
     this.lastActivity = Date.now();
     clearTimeout(this.pendingReport);
     this.pendingReport = null;
