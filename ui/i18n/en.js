@@ -233,6 +233,7 @@ export default Object.freeze({
   "confirmation.finish": "Finish",
   "idle.title": "Are you still there?",
   "idle.text": "If you do not answer, your answers will be deleted to protect your data.",
+  "idle.textWelcome": "If you do not answer, the welcome screen will come back.",
   "idle.countdown.one": "%{count} second left.",
   "idle.countdown.other": "%{count} seconds left.",
   "idle.continue": "Continue",

@@ -233,6 +233,7 @@ export default Object.freeze({
   "confirmation.finish": "Terminer",
   "idle.title": "Êtes-vous toujours là ?",
   "idle.text": "Sans réponse, vos réponses seront effacées pour protéger vos données.",
+  "idle.textWelcome": "Sans réponse, l'écran d'accueil va revenir.",
   "idle.countdown.one": "Il reste %{count} seconde.",
   "idle.countdown.other": "Il reste %{count} secondes.",
   "idle.continue": "Continuer",
