@@ -52,8 +52,14 @@ function measureHeader(page) {
         on: hit ? `${hit.tagName.toLowerCase()}.${hit.className}` : null,
       });
     }
+    // Rows of the header: the name, then the buttons (wrapping).
+    const rows = new Set([...document.querySelectorAll('.header__brand, .toolbar__button')]
+      .filter((el) => el.getBoundingClientRect().width > 0)
+      .map((el) => Math.round(el.getBoundingClientRect().top)));
     return {
       overflow,
+      rows: rows.size,
+      headerHeight: document.querySelector('header').getBoundingClientRect().height,
       scrolled: root.scrollTop + main.scrollTop,
       width: document.documentElement.clientWidth,
       height: window.innerHeight,
@@ -161,6 +167,7 @@ for (const { mode, viewport, sizes } of CASES) {
             `${label}, scrolled by ${m.scrolled} px: « ${b.action} » inside the ${m.width}×${m.height} viewport: ${JSON.stringify(b.rect)}`);
           assert.ok(!b.covered, `${label}: « ${b.action} » is not covered (${b.on} at its centre)`);
         }
+        assert.ok(m.rows <= 2, `${label}: the header keeps to two rows (${m.rows}, ${m.headerHeight} px high)`);
         assert.equal(m.buttons.some((b) => b.action === 'cancel'), /^step [2-6]/.test(where), `${label}: « Abandonner » shown on steps 2 to 6 only`);
         // Same place on every screen, with or without « Abandonner ».
         if (!help) help = helpButton.rect;
@@ -213,4 +220,51 @@ test('the skip link is seen when focused and takes the focus to the main area, w
   assert.ok(await page.evaluate(() => document.querySelector('main').scrollTop > 0), 'End scrolls the main area');
   await assertClean(page, problems);
   await context.close();
+});
+
+test('kiosk at 200 % with the on-screen keyboard: each field between the header and the keyboard, going down and up', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 1366, height: 768 }]) {
+    const { context, page, problems } = await openApp(browser, server.url, { viewport, hasTouch: true, config: { mode: 'kiosk', onScreenKeyboard: true } });
+    await page.getByRole('radio', { name: SIZE_LABEL[200] }).check();
+    await startEnrolment(page);
+    await fillNir(page);
+    await waitForStep(page, 'Vos informations personnelles');
+    const fields = page.locator('main input[data-keyboard]');
+    const n = await fields.count();
+    assert.ok(n >= 5, `step 3 has its fields (${n})`);
+    const order = [...Array(n).keys()];
+    for (const i of [...order, ...order.reverse()]) {
+      // A script's focus, as « OK » and the error summary's links give it: the browser
+      // scrolls main, the keyboard opens (main gets shorter), then puts the field above it.
+      await fields.nth(i).evaluate((el) => el.focus());
+      await page.getByRole('group', { name: "Clavier à l'écran" }).waitFor();
+      const m = await fields.nth(i).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const label = document.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.getBoundingClientRect();
+        const header = document.querySelector('header').getBoundingClientRect();
+        const osk = document.getElementById('osk').getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        const help = document.querySelector('[data-action="help"]').getBoundingClientRect();
+        const onHelp = document.elementFromPoint(help.left + help.width / 2, help.top + help.height / 2);
+        return {
+          id: el.id,
+          field: [r.top, r.bottom],
+          label: label ? [label.top, label.bottom] : null,
+          header: header.bottom,
+          osk: osk.top,
+          uncovered: hit === el || el.contains(hit),
+          helpShown: help.top >= 0 && Boolean(onHelp?.closest('[data-action="help"]')),
+        };
+      });
+      const where = `${viewport.width}×${viewport.height}, field ${m.id}`;
+      assert.ok(m.field[0] >= m.header && m.field[1] <= m.osk, `${where}: between the header (${m.header}) and the keyboard (${m.osk}): ${m.field}`);
+      assert.ok(m.uncovered, `${where}: nothing on top of the field`);
+      if (m.label && m.field[1] - m.label[0] <= m.osk - m.header - 32) {
+        assert.ok(m.label[0] >= m.header, `${where}: its label below the header: ${m.label}`);
+      }
+      assert.ok(m.helpShown, `${where}: « Besoin d'aide ? » in view and uncovered`);
+    }
+    await assertClean(page, problems);
+    await context.close();
+  }
 });

@@ -271,10 +271,14 @@ export class OnScreenKeyboard {
     const rect = field.getBoundingClientRect();
     const label = field.id ? document.querySelector(`label[for="${CSS.escape(field.id)}"]`) : null;
     const top = label ? Math.min(label.getBoundingClientRect().top, rect.top) : rect.top;
-    if (rect.bottom > keyboardTop - MARGIN) {
-      area.scrollBy(0, rect.bottom - (keyboardTop - MARGIN));
-    } else if (top < areaTop + MARGIN) {
-      area.scrollBy(0, top - (areaTop + MARGIN));
+    const lowest = keyboardTop - MARGIN;
+    const highest = areaTop + MARGIN;
+    if (rect.bottom > lowest) {
+      area.scrollBy(0, rect.bottom - lowest);
+    } else if (top < highest) {
+      // The label too when there is room (at 200 % there may not be): never at the cost of
+      // pushing the field itself under the keyboard.
+      area.scrollBy(0, Math.max(top - highest, rect.bottom - lowest));
     }
   }
 
