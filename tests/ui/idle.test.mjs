@@ -229,6 +229,7 @@ test('a triage screen in English: the dialog in English; a help call holds the c
   await page.getByRole('button', { name: 'Need help?' }).click();
   const help = page.locator('#help-dialog');
   await help.waitFor();
+  assert.doesNotMatch(norm(await help.textContent()), /answers/, 'no answers to keep: no promise about them');
   await page.clock.runFor(300_000);
   const idle = page.getByRole('dialog', { name: 'Are you still there?' });
   assert.equal(await idle.count(), 0, 'no idle dialog while help is called');

@@ -83,6 +83,7 @@ const help = new HelpDialog({
   onHold: () => idle.stop(),
   onRelease: () => watchIdle(wizard.stepId),
   announce: (text) => wizard.announce(text),
+  hasAnswers: () => ENROLMENT_STEPS.has(wizard.stepId),
 });
 
 const wizard = new Wizard({
