@@ -245,3 +245,27 @@ test('a triage screen in English: the dialog in English; a help call holds the c
   await assertClean(page, problems);
   await context.close();
 });
+
+test('« Continuer » gives back the main area scrolled where it was (200 %, a long step)', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { idleSeconds: 90, idleWarningSeconds: 20, rustIdle: false } });
+  await page.getByRole('radio', { name: 'Très grande (200 %)' }).check();
+  await startEnrolment(page);
+  const field = page.getByLabel('Numéro de sécurité sociale', { exact: true });
+  await field.fill('2 69');
+  // Scrolled down the step, the focus left in the field (now above the visible part).
+  const at = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    main.scrollTop = main.scrollHeight;
+    return main.scrollTop;
+  });
+  assert.ok(at > 0, 'the step is longer than the main area at 200 %');
+  await page.clock.runFor(91_000);
+  const dialog = page.getByRole('dialog', { name: 'Êtes-vous toujours là ?' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Continuer' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.querySelector('main').scrollTop), at, 'scrolled where it was');
+  assert.ok(await isFocused(field), 'focus back in the field');
+  await assertClean(page, problems);
+  await context.close();
+});
