@@ -1,11 +1,13 @@
 // Inactivity: « Êtes-vous toujours là ? » after idleSeconds, a visible countdown
 // of idleWarningSeconds, « Continuer » restores the exact screen (fields and
 // focus); without an answer, or on Rust's session-expired, everything is wiped.
+// The welcome screen's triage screens (no session): the page's clock alone, the same
+// dialog, then the welcome screen.
 // The page's clock is Playwright's fake clock: 90 s take no time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, openApp, assertClean, startEnrolment, fillNir, waitForStep, calls, isFocused, eventually, norm,
+  startServer, launch, openApp, assertClean, startEnrolment, fillNir, waitForStep, calls, isFocused, eventually, headingText, norm,
 } from './helpers.mjs';
 
 let server;
@@ -152,6 +154,116 @@ test('idle is active only during an enrolment; activity reports are throttled to
   assert.ok(after5 <= 2, `one trailing report (got ${after5})`);
   await page.clock.runFor(60_000);
   assert.equal((await calls(page, 'report_activity')).length - before, after5, 'no report without activity');
+  await assertClean(page, problems);
+  await context.close();
+});
+
+// The welcome screen's triage screens (issue 15) have no session: this page's clock alone
+// brings the welcome screen back, with the same dialog first (a slow reader is warned, WCAG
+// 2.2.1). `rustIdle` stays on: Rust's clock has no session to run for, and that must not matter.
+const TRIAGE = [
+  ["J'ai déjà un compte", 'Vous avez déjà un compte'],
+  ["J'ai oublié mon mot de passe", 'Vous avez oublié votre mot de passe'],
+  ["Je n'ai pas reçu mon mot de passe", "Vous n'avez pas reçu votre mot de passe"],
+];
+
+for (const [button, title] of TRIAGE) {
+  test(`« ${button} » left alone: « Êtes-vous toujours là ? », « Continuer » keeps the screen, then the welcome screen`, async () => {
+    const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { idleSeconds: 90, idleWarningSeconds: 20 } });
+    await page.getByRole('radio', { name: 'Très grande (200 %)' }).check();
+    await page.getByRole('button', { name: button, exact: true }).click();
+    await waitForStep(page, title);
+    const back = page.locator('#step-root').getByRole('button', { name: 'Retour', exact: true });
+    await back.focus();
+
+    const dialog = page.getByRole('dialog', { name: 'Êtes-vous toujours là ?' });
+    await page.clock.runFor(89_000);
+    assert.equal(await dialog.count(), 0, 'not before idleSeconds');
+    await page.clock.runFor(1_500);
+    await dialog.waitFor();
+    assert.ok(await isFocused(dialog.getByRole('button', { name: 'Continuer' })), 'focus on « Continuer »');
+    assert.equal(norm(await dialog.locator('#idle-text').textContent()), "Sans réponse, l'écran d'accueil va revenir.", 'no answers to lose: says what happens');
+    assert.match(norm(await dialog.textContent()), /Il reste 20 secondes\./);
+    await page.clock.runFor(5_000);
+    assert.match(norm(await dialog.textContent()), /Il reste 1[56] secondes\./, 'the countdown runs');
+
+    await dialog.getByRole('button', { name: 'Continuer' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await headingText(page), title, '« Continuer » keeps the triage screen');
+    assert.ok(await isFocused(back), 'focus back on « Retour »');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.textSize), '200', 'the display settings kept');
+
+    // A touch on the screen restarts the clock, as on the wizard's steps.
+    await page.clock.runFor(60_000);
+    await page.getByRole('heading', { level: 1 }).click();
+    await page.clock.runFor(60_000);
+    assert.equal(await dialog.count(), 0, 'a touch 60 s in: no dialog 60 s later');
+    await page.clock.runFor(31_000);
+    await dialog.waitFor();
+    assert.equal(norm(await dialog.locator('#idle-text').textContent()), "Sans réponse, l'écran d'accueil va revenir.");
+
+    // No answer: the welcome screen, as for the next person (settings reset), no notice
+    // about answers (there were none).
+    await page.clock.runFor(21_000);
+    await waitForStep(page, 'Créer Mon espace privé');
+    assert.equal(await page.getByRole('dialog').count(), 0);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.textSize), '100', 'settings reset for the next person');
+    assert.doesNotMatch(norm(await page.getByRole('main').textContent()), /réponses ont été effacées/);
+    // Nothing went to Rust: there is no session on these screens.
+    for (const cmd of ['start_session', 'report_activity', 'cancel_session']) assert.deepEqual(await calls(page, cmd), [], `no ${cmd}`);
+    // And the welcome screen has no clock.
+    await page.clock.runFor(300_000);
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no idle dialog on the welcome screen');
+    await assertClean(page, problems);
+    await context.close();
+  });
+}
+
+test('a triage screen in English: the dialog in English; a help call holds the clock, its end starts it again', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { idleSeconds: 90, idleWarningSeconds: 20 } });
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('button', { name: 'I already have an account', exact: true }).click();
+  await waitForStep(page, 'You already have an account');
+  await page.getByRole('button', { name: 'Need help?' }).click();
+  const help = page.locator('#help-dialog');
+  await help.waitFor();
+  assert.doesNotMatch(norm(await help.textContent()), /answers/, 'no answers to keep: no promise about them');
+  await page.clock.runFor(300_000);
+  const idle = page.getByRole('dialog', { name: 'Are you still there?' });
+  assert.equal(await idle.count(), 0, 'no idle dialog while help is called');
+  await help.getByRole('button', { name: 'I no longer need help' }).click();
+  await help.waitFor({ state: 'hidden' });
+  await page.clock.runFor(89_000);
+  assert.equal(await idle.count(), 0, 'the clock starts again from full');
+  await page.clock.runFor(1_500);
+  await idle.waitFor();
+  assert.equal(norm(await idle.locator('#idle-text').textContent()), 'If you do not answer, the welcome screen will come back.');
+  await page.clock.runFor(21_000);
+  await waitForStep(page, 'Créer Mon espace privé');
+  await assertClean(page, problems);
+  await context.close();
+});
+
+test('« Continuer » gives back the main area scrolled where it was (200 %, a long step)', async () => {
+  const { context, page, problems } = await openApp(browser, server.url, { clock: true, config: { idleSeconds: 90, idleWarningSeconds: 20, rustIdle: false } });
+  await page.getByRole('radio', { name: 'Très grande (200 %)' }).check();
+  await startEnrolment(page);
+  const field = page.getByLabel('Numéro de sécurité sociale', { exact: true });
+  await field.fill('2 69');
+  // Scrolled down the step, the focus left in the field (now above the visible part).
+  const at = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    main.scrollTop = main.scrollHeight;
+    return main.scrollTop;
+  });
+  assert.ok(at > 0, 'the step is longer than the main area at 200 %');
+  await page.clock.runFor(91_000);
+  const dialog = page.getByRole('dialog', { name: 'Êtes-vous toujours là ?' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Continuer' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.querySelector('main').scrollTop), at, 'scrolled where it was');
+  assert.ok(await isFocused(field), 'focus back in the field');
   await assertClean(page, problems);
   await context.close();
 });

@@ -233,6 +233,7 @@ export default Object.freeze({
   "confirmation.finish": "Finish",
   "idle.title": "Are you still there?",
   "idle.text": "Touch “Continue” to keep your answers. If you do not, they will be deleted. No one else will be able to see them.",
+  "idle.textWelcome": "If you do not answer, the welcome screen will come back.",
   "idle.countdown.one": "%{count} second left.",
   "idle.countdown.other": "%{count} seconds left.",
   "idle.continue": "Continue",

@@ -233,6 +233,7 @@ export default Object.freeze({
   "confirmation.finish": "Terminer",
   "idle.title": "Êtes-vous toujours là ?",
   "idle.text": "Touchez « Continuer » pour garder vos réponses. Sinon, elles seront effacées. Personne d'autre ne pourra les voir.",
+  "idle.textWelcome": "Sans réponse, l'écran d'accueil va revenir.",
   "idle.countdown.one": "Il reste %{count} seconde.",
   "idle.countdown.other": "Il reste %{count} secondes.",
   "idle.continue": "Continuer",

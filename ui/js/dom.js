@@ -3,6 +3,15 @@
 // returned can become markup. No inline style: CSP style-src 'self'.
 import { t, translate } from './i18n.js';
 
+/**
+ * The page's only scroller: `main`, below the header, which never scrolls (ui/css/base.css).
+ * `window.scrollTo` would do nothing: the page itself is one screen high.
+ * @returns {HTMLElement}
+ */
+export function scroller() {
+  return document.getElementById('main') || /** @type {HTMLElement} */ (document.scrollingElement);
+}
+
 let uid = 0;
 /** A unique id for generated elements. @param {string} prefix */
 export function nextId(prefix) {

@@ -52,20 +52,38 @@ const keyboard = new OnScreenKeyboard(elements.keyboard);
 const idle = new IdleWatcher({
   dialog: elements.idleDialog,
   reportActivity: () => api.reportActivity(),
-  onExpire: (reason) => {
+  onExpire: (reason, session) => {
+    // A triage screen left alone: no session, no answers, so no « réponses effacées »
+    // notice; the welcome screen, with its settings and language reset for whoever comes next.
+    if (!session) {
+      wipe(null);
+      return;
+    }
     // Our countdown ran out: tell Rust (it wipes its side), then wipe ours.
     api.cancelSession().catch(() => {});
     wipe(reason === 'timeout' ? 'expired' : reason);
   },
 });
 
+/**
+ * The idle clock runs during an enrolment (with Rust's session clock) and on the
+ * welcome screen's triage screens (this page's clock alone: they have no session),
+ * except while a help call holds it. @param {string|null} stepId
+ */
+function watchIdle(stepId) {
+  const enrolling = ENROLMENT_STEPS.has(stepId);
+  if ((enrolling || stepId === 'triage') && help.state === 'none') idle.start({ session: enrolling });
+  else idle.stop();
+}
+
 // While someone waits for an agent, the page's idle clock stops (Rust holds its own).
 const help = new HelpDialog({
   dialog: elements.helpDialog,
   api,
   onHold: () => idle.stop(),
-  onRelease: () => { if (ENROLMENT_STEPS.has(wizard.stepId)) idle.start(); },
+  onRelease: () => watchIdle(wizard.stepId),
   announce: (text) => wizard.announce(text),
+  hasAnswers: () => ENROLMENT_STEPS.has(wizard.stepId),
 });
 
 const wizard = new Wizard({
@@ -88,8 +106,7 @@ const wizard = new Wizard({
       const enrolling = ENROLMENT_STEPS.has(stepId);
       // Its slot stays when it is off, so that « Besoin d'aide ? » never moves.
       elements.cancel.toggleAttribute('data-off', !enrolling);
-      if (enrolling && help.state === 'none') idle.start();
-      else idle.stop();
+      watchIdle(stepId);
     },
   },
 });
@@ -239,9 +256,10 @@ async function boot() {
   await listen('idle-warning', (payload) => idle.rustWarning(payload));
   await listen('help-changed', (payload) => help.changed(payload));
   await listen('session-expired', () => {
-    // Nothing to wipe on the welcome screen; the confirmation screen has its own
-    // countdown and shows no answer, only the reference to note.
-    if (wizard.stepId === 'welcome' || wizard.stepId === 'confirmation') return;
+    // Nothing to wipe on the welcome screen and its triage screens (no session there: the
+    // page's clock brings them back); the confirmation screen has its own countdown and
+    // shows no answer, only the reference to note.
+    if (['welcome', 'triage', 'confirmation'].includes(wizard.stepId)) return;
     wipe('expired');
   });
 

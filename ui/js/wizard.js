@@ -2,7 +2,7 @@
 // announcements, page title (with « Erreur : » when a step is refused), and the
 // display of Rust's errors (summary + inline). It holds no answers: a step's
 // values come from Rust (`open_step`) when the person goes back to it.
-import { h, tx, stepHeading, progress } from './dom.js';
+import { h, tx, stepHeading, progress, scroller } from './dom.js';
 import { t, errorKey, translate } from './i18n.js';
 import { IpcError } from './ipc.js';
 import { createErrorSummary, showErrorSummary, hideErrorSummary } from './components/error-summary.js';
@@ -135,7 +135,7 @@ export class Wizard {
     this.root.replaceChildren(section);
     this.current = { id: stepId, step, view, summary, heading, form };
 
-    window.scrollTo(0, 0);
+    scroller().scrollTo(0, 0);
     this.updateTitle(false);
     heading.focus();
     this.announce(numbered ? t('step.announce', { n: step.number, total: 7, title: t(titleKey) }) : t(titleKey));

@@ -19,14 +19,16 @@ const TEXTS = {
 
 export class HelpDialog {
   /**
-   * @param {{dialog: HTMLDialogElement, api: any, onHold: () => void, onRelease: () => void, announce: (text: string) => void}} o
+   * @param {{dialog: HTMLDialogElement, api: any, onHold: () => void, onRelease: () => void, announce: (text: string) => void, hasAnswers?: () => boolean}} o
+   *   hasAnswers: whether the screen behind has answers to keep (not the welcome screen nor its triage screens)
    */
-  constructor({ dialog, api, onHold, onRelease, announce }) {
+  constructor({ dialog, api, onHold, onRelease, announce, hasAnswers = () => true }) {
     this.dialog = dialog;
     this.api = api;
     this.onHold = onHold;
     this.onRelease = onRelease;
     this.announce = announce;
+    this.hasAnswers = hasAnswers;
     this.title = dialog.querySelector('[data-help-title]');
     this.text = dialog.querySelector('[data-help-text]');
     this.button = dialog.querySelector('[data-action="close"]');
@@ -106,7 +108,9 @@ export class HelpDialog {
     this.dialog.dataset.helpState = state;
     this.title.dataset.i18n = texts.title;
     this.title.textContent = t(texts.title);
-    this.text.replaceChildren(...texts.lines.map((key) => {
+    // « Vos réponses sont gardées » only where there are answers: a true promise or none.
+    const lines = texts.lines.filter((key) => key !== 'help.kept' || this.hasAnswers());
+    this.text.replaceChildren(...lines.map((key) => {
       const p = document.createElement('p');
       p.dataset.i18n = key;
       p.textContent = t(key);

@@ -7,15 +7,22 @@
 // Rust holds the authoritative deadline: activity is reported with
 // `report_activity` (at most once per 5 s), Rust's `idle-warning` opens or
 // re-times the dialog, and Rust's `session-expired` (handled by main.js) wipes.
+//
+// The welcome screen's other ways (steps/triage.js) have no session: nothing
+// personal is typed there, and Rust has no clock for them. There this page's
+// clock alone runs (`start({session: false})`): the same dialog, saying the
+// welcome screen will come back, nothing reported to Rust.
 import { openModal, closeModal, isOpen } from './modal.js';
 import { t } from '../i18n.js';
+import { scroller } from '../dom.js';
 
 const REPORT_EVERY_MS = 5000;
 const ACTIVITY_EVENTS = ['pointerdown', 'touchstart', 'keydown', 'input', 'wheel'];
 
 export class IdleWatcher {
   /**
-   * @param {{dialog: HTMLDialogElement, reportActivity: () => Promise<any>, onExpire: (reason: string) => void}} o
+   * @param {{dialog: HTMLDialogElement, reportActivity: () => Promise<any>, onExpire: (reason: string, session: boolean) => void}} o
+   *   onExpire's `session`: whether a Rust session was being watched (false on the triage screens)
    */
   constructor({ dialog, reportActivity, onExpire }) {
     this.dialog = dialog;
@@ -24,6 +31,8 @@ export class IdleWatcher {
     this.idleMs = 90_000;
     this.warningMs = 20_000;
     this.active = false;
+    /** Whether a Rust session is watched too (an enrolment), or this page's clock alone. */
+    this.session = true;
     this.lastActivity = 0;
     this.lastReport = 0;
     this.deadline = 0;
@@ -33,6 +42,7 @@ export class IdleWatcher {
     this.lastAnnounced = null;
     this.countdown = dialog.querySelector('[data-idle-countdown]');
     this.live = dialog.querySelector('[data-idle-live]');
+    this.text = dialog.querySelector('[data-idle-text]');
     this.button = dialog.querySelector('[data-action="continue"]');
     this.button.addEventListener('click', () => this.continue());
     const onActivity = () => this.activity();
@@ -50,14 +60,18 @@ export class IdleWatcher {
     return isOpen(this.dialog);
   }
 
-  /** An enrolment has started: watch. */
-  start() {
+  /**
+   * An enrolment has started (or a triage screen is shown: `{session: false}`): watch.
+   * @param {{session?: boolean}} [options]
+   */
+  start({ session = true } = {}) {
+    this.session = session;
     this.active = true;
     this.lastActivity = Date.now();
     if (!this.timer) this.timer = setInterval(() => this.tick(), 1000);
   }
 
-  /** No enrolment any more (welcome, confirmation, wipe). */
+  /** Nothing to watch any more (welcome, confirmation, wipe). */
   stop() {
     this.active = false;
     clearInterval(this.timer);
@@ -71,7 +85,7 @@ export class IdleWatcher {
   activity() {
     if (!this.active || this.warningOpen) return; // only « Continuer » answers the warning
     this.lastActivity = Date.now();
-    this.scheduleReport();
+    if (this.session) this.scheduleReport();
   }
 
   scheduleReport() {
@@ -108,7 +122,8 @@ export class IdleWatcher {
 
   /** Rust's `idle-warning` event. @param {{secondsLeft?: number}} payload */
   rustWarning(payload) {
-    if (!this.active) return;
+    // Without a session, a warning from Rust is about no one on screen.
+    if (!this.active || !this.session) return;
     // A warning Rust sent before it heard of the activity now on its way (« Continuer », a
     // touch) is stale: its deadline is being pushed back. Events and answers come in order,
     // so one sent after the report was handled arrives after its answer and is shown.
@@ -129,9 +144,13 @@ export class IdleWatcher {
   /** @param {number} seconds */
   showWarning(seconds) {
     this.deadline = Date.now() + seconds * 1000;
-    this.scroll = { x: window.scrollX, y: window.scrollY };
+    const area = scroller();
+    this.scroll = { x: area.scrollLeft, y: area.scrollTop };
     this.lastAnnounced = null;
     this.live.textContent = '';
+    // Nothing typed on a triage screen: what goes is the screen, not answers.
+    this.text.dataset.i18n = this.session ? 'idle.text' : 'idle.textWelcome';
+    this.text.textContent = t(this.text.dataset.i18n);
     this.render(seconds);
     openModal(this.dialog, { initialFocus: this.button, onCancel: () => this.continue() });
   }
@@ -151,17 +170,17 @@ export class IdleWatcher {
   continue() {
     if (!this.warningOpen) return;
     closeModal(this.dialog, { restoreFocus: true });
-    if (this.scroll) window.scrollTo(this.scroll.x, this.scroll.y);
+    if (this.scroll) scroller().scrollTo(this.scroll.x, this.scroll.y);
     this.lastActivity = Date.now();
     clearTimeout(this.pendingReport);
     this.pendingReport = null;
-    this.sendReport();
+    if (this.session) this.sendReport();
   }
 
   /** @param {string} reason */
   expire(reason) {
     if (!this.active) return;
     this.stop();
-    this.onExpire(reason);
+    this.onExpire(reason, this.session);
   }
 }

@@ -20,7 +20,7 @@
 // - « OK » is the keyboard's Enter: it goes to the form's next field, and on the
 //   last one sends the step as « Suivant » would, so nobody has to put the
 //   keyboard away to find « Suivant » under it.
-import { h } from '../dom.js';
+import { h, scroller } from '../dom.js';
 import { t } from '../i18n.js';
 
 const SELECTOR = 'input[data-keyboard]';
@@ -260,16 +260,25 @@ export class OnScreenKeyboard {
     document.documentElement.style.setProperty('--osk-height', `${Math.ceil(height)}px`);
   }
 
-  /** Scrolls so that the field (and its label) sits above the keyboard. @param {HTMLElement} field */
+  /**
+   * Scrolls the main area so that the field (and its label) sits above the keyboard and
+   * below the header. @param {HTMLElement} field
+   */
   ensureVisible(field) {
+    const area = scroller();
     const keyboardTop = this.container.getBoundingClientRect().top;
+    const areaTop = area.getBoundingClientRect().top;
     const rect = field.getBoundingClientRect();
     const label = field.id ? document.querySelector(`label[for="${CSS.escape(field.id)}"]`) : null;
     const top = label ? Math.min(label.getBoundingClientRect().top, rect.top) : rect.top;
-    if (rect.bottom > keyboardTop - MARGIN) {
-      window.scrollBy(0, rect.bottom - (keyboardTop - MARGIN));
-    } else if (top < MARGIN) {
-      window.scrollBy(0, top - MARGIN);
+    const lowest = keyboardTop - MARGIN;
+    const highest = areaTop + MARGIN;
+    if (rect.bottom > lowest) {
+      area.scrollBy(0, rect.bottom - lowest);
+    } else if (top < highest) {
+      // The label too when there is room (at 200 % there may not be): never at the cost of
+      // pushing the field itself under the keyboard.
+      area.scrollBy(0, Math.max(top - highest, rect.bottom - lowest));
     }
   }
 

@@ -27,7 +27,8 @@ export const PATHS = {
 
 export default {
   id: 'triage',
-  // Not a step of the enrolment: no « Étape N sur 7 », no progress bar, no idle clock.
+  // Not a step of the enrolment: no « Étape N sur 7 », no progress bar, no session. The
+  // page's idle clock alone brings the welcome screen back (main.js, idle-dialog.js).
   number: null,
   titleKey: PATHS.account.title,
 
