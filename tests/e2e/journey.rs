@@ -198,18 +198,29 @@ async fn step_7_is_in_view_at_100_and_200_percent() {
                 accept_and_submit(&kiosk, &FR).await;
                 let rects = kiosk
                     .js(
-                        "const r = s => { const b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }; return { outcome: r('.panel__text'), reference: r('.reference__value'), countdown: r('.countdown__text'), finish: r('.button--finish'), width: document.documentElement.clientWidth, height: window.innerHeight, size: document.documentElement.dataset.textSize || '100' };",
+                        "const r = s => { const b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }; return { outcome: r('.panel__text'), reference: r('.reference__value'), countdown: r('.countdown__text'), finish: r('.button--finish'), width: document.documentElement.clientWidth, height: window.innerHeight, size: document.documentElement.dataset.textSize || '100', main: r('main'), scrolled: document.querySelector('main').scrollTop };",
                         vec![],
                     )
                     .await;
                 assert_eq!(rects["size"], size);
                 let (w, h) = (rects["width"].as_f64().unwrap(), rects["height"].as_f64().unwrap());
                 assert!(w >= 1280.0 && h >= 700.0, "the kiosk's screen: {rects}");
+                // Without scrolling: `main` (the only scrolling area) at its top, and each part
+                // inside both the viewport and `main`'s visible box.
+                assert_eq!(rects["scrolled"], 0, "main was scrolled at {size} %: {rects}");
+                let rect = |name: &str| -> Vec<f64> {
+                    rects[name].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
+                };
+                let main = rect("main");
                 for name in ["outcome", "reference", "countdown", "finish"] {
-                    let r: Vec<f64> = rects[name].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+                    let r = rect(name);
                     assert!(
                         r[0] >= 0.0 && r[1] >= 0.0 && r[2] <= w && r[3] <= h,
                         "{name} outside the {w}×{h} viewport at {size} %: {r:?}"
+                    );
+                    assert!(
+                        r[1] >= main[1] && r[3] <= main[3],
+                        "{name} outside main's visible box {main:?} at {size} %: {r:?}"
                     );
                 }
             },

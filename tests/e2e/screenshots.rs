@@ -82,14 +82,20 @@ async fn every_screen_of_an_enrolment() {
 
             expect_step(&kiosk, &FR, 6).await;
             kiosk
-                .js("window.scrollTo(0, 0); return true;", vec![])
+                .js(
+                    "document.querySelector('main').scrollTo(0, 0); return true;",
+                    vec![],
+                )
                 .await;
             shoot(&kiosk, "step6-review").await;
             click(&kiosk, "checkbox", FR.terms).await;
             click(&kiosk, "button", FR.submit).await;
             expect_step(&kiosk, &FR, 7).await;
             kiosk
-                .js("window.scrollTo(0, 0); return true;", vec![])
+                .js(
+                    "document.querySelector('main').scrollTo(0, 0); return true;",
+                    vec![],
+                )
                 .await;
             shoot(&kiosk, "step7-confirmation").await;
         },
