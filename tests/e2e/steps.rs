@@ -80,6 +80,15 @@ pub fn identity_fields(labels: &Labels, person: &Person) -> [(&'static str, &'st
 
 pub async fn click(kiosk: &Kiosk, role: &str, name: &str) {
     let element = kiosk.by_role(role, name).await;
+    // A control half hidden at the edge of `main` (the only scrolling area, under the fixed
+    // header) is brought fully into view first, as a person scrolls to it: WebKitWebDriver
+    // left « S'inscrire » clipped that way and refused it as not interactable.
+    kiosk
+        .js(
+            "arguments[0].scrollIntoView({block: 'nearest'}); return true;",
+            vec![serde_json::to_value(&element).unwrap()],
+        )
+        .await;
     let mut result = element.click().await;
     if matches!(&result, Err(fantoccini::error::CmdError::Standard(e)) if e.error == fantoccini::error::ErrorStatus::ElementClickIntercepted)
     {
