@@ -359,8 +359,8 @@ pub struct CaissePhones(std::collections::BTreeMap<&'static str, String>);
 impl CaissePhones {
     /// From `(subdomain, number)` pairs as the file writes them. Errors: `Err((subdomain,
     /// None))` for a subdomain that is no caisse of [`enrol_core::department::CAISSES`],
-    /// `Err((subdomain, Some(number)))` for a number libphonenumber does not know as a valid
-    /// French number (landline, non-geographic 09, or a special 08/36 number).
+    /// `Err((subdomain, Some(number)))` for a number that is not a caisse's French number (see
+    /// [`french_phone`]).
     pub fn parse<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<CaissePhones, (String, Option<String>)> {
@@ -385,19 +385,36 @@ impl CaissePhones {
     }
 }
 
-/// A French phone number as libphonenumber knows it (region FR, valid), in the national form
-/// people dial: « 02 61 91 00 44 », « 3646 ».
+/// A French number as a caisse publishes it, in the national form people dial: ten digits from
+/// `01`–`05` or `09` (landlines and non-geographic numbers, ARCEP's plan), written with or
+/// without spaces, dots or dashes (« 02 61 91 00 44 »), or a four-digit short number `3xxx`
+/// (« 3646 »). Mobiles (`06`, `07`) and premium `08` numbers are not a caisse's.
+///
+/// Not libphonenumber, on purpose: the agency's file is read before the window opens, and the
+/// `phonenumber` crate's metadata takes 0.77 s to load (enrol-core loads it beside the start
+/// instead, for the person's mobile).
 fn french_phone(text: &str) -> Option<String> {
-    if text.len() > 32 {
+    if text.len() > 32
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .-".contains(c))
+    {
         return None;
     }
-    let number = phonenumber::parse(Some(phonenumber::country::Id::FR), text).ok()?;
-    phonenumber::is_valid(&number).then(|| {
-        number
-            .format()
-            .mode(phonenumber::Mode::National)
-            .to_string()
-    })
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let d = digits.as_bytes();
+    match d.len() {
+        4 if d[0] == b'3' => Some(digits),
+        10 if d[0] == b'0' && matches!(d[1], b'1'..=b'5' | b'9') => Some(
+            digits
+                .as_bytes()
+                .chunks(2)
+                .map(|pair| std::str::from_utf8(pair).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => None,
+    }
 }
 
 /// `[receipt]` of the agency's configuration: present only when the kiosk has a printer.
@@ -652,6 +669,31 @@ mod tests {
             sample(Outcome::Email).lines(Lang::Fr)[Receipt::QR_AFTER - 1].text,
             "K7Q2-9DF3"
         );
+    }
+
+    #[test]
+    fn caisse_numbers_are_french_landlines_09_or_short_numbers() {
+        for (text, national) in [
+            ("02 61 91 00 44", "02 61 91 00 44"),
+            ("0261910044", "02 61 91 00 44"),
+            ("02.61.91.00.44", "02 61 91 00 44"),
+            ("09-69-32-50-50", "09 69 32 50 50"),
+            ("3646", "3646"),
+        ] {
+            assert_eq!(french_phone(text).as_deref(), Some(national), "{text}");
+        }
+        for bad in [
+            "",
+            "02 61 91 00",
+            "06 12 34 56 78",
+            "08 99 00 00 00",
+            "+33 2 61 91 00 44",
+            "02 61 91 00 44 ext 2",
+            "1234",
+            "٠٢٦١٩١٠٠٤٤",
+        ] {
+            assert_eq!(french_phone(bad), None, "{bad}");
+        }
     }
 
     #[test]

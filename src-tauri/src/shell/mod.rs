@@ -86,6 +86,13 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
         .on_page_load(|_, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
                 systemd::notify_ready();
+                // The phone numbering plans load on first use (0.77 s of CPU in a release build
+                // here): once the welcome screen is up, so that they neither compete with the
+                // start on a 2-core machine nor make the first person's step 3 wait.
+                static PLANS: std::sync::Once = std::sync::Once::new();
+                PLANS.call_once(|| {
+                    std::thread::spawn(enrol_core::phone::load_metadata);
+                });
             }
         });
     let result = build_app(builder, move |app| {
@@ -106,9 +113,6 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
 
         // Never an exit and never a prompt when the keyring is locked or away: the window opens
         // on « indisponible » and `heal` prepares the rest once the keyring is back.
-        // The phone numbering plans load on first use (0.77 s in a release build here): load them
-        // beside the start, so that the first person's « Suivant » on step 3 does not wait.
-        std::thread::spawn(enrol_core::phone::load_metadata);
         let store: Arc<dyn SecretStore> = Arc::new(KeyringStore);
         let state = tauri::async_runtime::block_on(AppState::open(&config, &data_dir, store));
         if let installed::Readiness::NotConfigured { keys } =

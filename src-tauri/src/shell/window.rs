@@ -88,9 +88,34 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
         super::front::keep_in_front(&window);
     }
     watch_web_process(&window);
+    lighten(&window);
     // Make sure the window has keyboard focus at start, so a physical keyboard works at once.
     let _ = window.set_focus();
     Ok(())
+}
+
+/// WebKit settings a one-page kiosk does not need and that cost memory (issue 18): the
+/// `DocumentViewer` cache model (no memory cache sized for browsing many pages, no back/forward
+/// page cache: the wizard is one page that never navigates).
+fn lighten(window: &tauri::WebviewWindow) {
+    #[cfg(target_os = "linux")]
+    {
+        let lightened = window.with_webview(|platform| {
+            use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
+            let webview = platform.inner();
+            if let Some(context) = webview.context() {
+                context.set_cache_model(CacheModel::DocumentViewer);
+            }
+            if let Some(settings) = WebViewExt::settings(&webview) {
+                settings.set_enable_page_cache(false);
+            }
+        });
+        if let Err(error) = lightened {
+            tracing::warn!(%error, "cannot set the webview's cache model");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
 }
 
 /// Hears the web process die and hands the recovery to `heal::web_process_died`.
