@@ -103,7 +103,7 @@ fn launch() -> (Launch, Option<Audio>) {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: cargo test --test e2e bench -- --ignored --nocapture"]
 async fn step_latency() {
-    let (launch, _audio) = launch();
+    let (launch, audio) = launch();
     e2e("bench-step-latency", launch, |kiosk| async move {
         kiosk.heading().await;
         kiosk.js(RECORDER, vec![]).await;
@@ -162,4 +162,14 @@ async fn step_latency() {
         assert!(all.len() >= 50, "only {} steps measured", all.len());
     })
     .await;
+    // With « Écouter » on, the figures count only if the kiosk really spoke meanwhile: the
+    // sink's capture holds that many seconds of speech (sox, as speech.rs measures it).
+    if let Some(audio) = &audio {
+        let heard = audio.heard_since(0);
+        println!("speech heard during the run: {heard:.1} s");
+        assert!(
+            heard >= 10.0,
+            "« Écouter » was on but only {heard:.1} s were heard"
+        );
+    }
 }

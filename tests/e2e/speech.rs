@@ -161,7 +161,7 @@ impl Audio {
 
     /// Seconds of non-silence captured since `from` (a `captured()` position), measured by sox:
     /// silences longer than 20 ms under 1 % of full scale removed, the rest's length.
-    fn heard_since(&self, from: u64) -> f64 {
+    pub(crate) fn heard_since(&self, from: u64) -> f64 {
         let bytes = std::fs::read(&self.capture).unwrap_or_default();
         let from = (from as usize).min(bytes.len()) & !1;
         let part = self.runtime.path().join("part.raw");

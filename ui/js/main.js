@@ -236,6 +236,22 @@ async function boot() {
   lockDown();
   document.documentElement.lang = 'fr';
   translate(document);
+  // Rust's answers are asked for at once, not one after another (issue 18: each is a round trip
+  // before the welcome screen). The availability is read only once its change event is heard,
+  // so that no change can fall between the two.
+  const listening = Promise.all([
+    listen('availability-changed', (payload) => applyAvailability(payload)),
+    listen('idle-warning', (payload) => idle.rustWarning(payload)),
+    listen('help-changed', (payload) => help.changed(payload)),
+    listen('session-expired', () => {
+      // Nothing to wipe on the welcome screen and its triage screens (no session there: the
+      // page's clock brings them back); the confirmation screen has its own countdown and
+      // shows no answer, only the reference to note.
+      if (['welcome', 'triage', 'confirmation'].includes(wizard.stepId)) return;
+      wipe('expired');
+    }),
+  ]);
+  const availabilityAnswer = listening.then(() => api.kioskAvailability());
   try {
     kiosk = { ...DEFAULT_KIOSK, ...(await api.kioskInfo()) };
   } catch {
@@ -252,20 +268,9 @@ async function boot() {
   elements.language.addEventListener('click', () => { const other = otherLanguage(); if (other) switchLanguage(other); });
   elements.cancel.addEventListener('click', cancelEnrolment);
 
-  await listen('availability-changed', (payload) => applyAvailability(payload));
-  await listen('idle-warning', (payload) => idle.rustWarning(payload));
-  await listen('help-changed', (payload) => help.changed(payload));
-  await listen('session-expired', () => {
-    // Nothing to wipe on the welcome screen and its triage screens (no session there: the
-    // page's clock brings them back); the confirmation screen has its own countdown and
-    // shows no answer, only the reference to note.
-    if (['welcome', 'triage', 'confirmation'].includes(wizard.stepId)) return;
-    wipe('expired');
-  });
-
   let availability = { state: 'ready' };
   try {
-    availability = await api.kioskAvailability();
+    availability = await availabilityAnswer;
   } catch {
     // Without an answer, the welcome screen: « S'inscrire » reports the refusal itself.
   }
