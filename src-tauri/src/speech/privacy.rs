@@ -33,18 +33,6 @@ pub enum Field {
 }
 
 impl Field {
-    /// Every field, personal ones first.
-    pub const ALL: [Field; 8] = [
-        Field::Nir,
-        Field::LastName,
-        Field::FirstName,
-        Field::BirthDate,
-        Field::Email,
-        Field::Phone,
-        Field::Secret,
-        Field::Value,
-    ];
-
     /// The page's name for the field (`data-speech-field`, the input's `name`); an unknown
     /// name is the neutral [`Field::Value`], never an error, so no value slips through a typo.
     pub fn named(name: &str) -> Field {
