@@ -22,8 +22,8 @@ fn postal(reference: &str) -> Vec<u8> {
     )
 }
 
-/// The client under test, for `server`'s URL with `path`.
-fn client(server: &Canned, path: &str) -> BackendClient {
+/// A kiosk's backend client for `server`'s URL with `path` (5 s per request).
+pub(crate) fn client(server: &Canned, path: &str) -> BackendClient {
     let url = url::Url::parse(&format!("http://127.0.0.1:{}{path}", server.port)).unwrap();
     BackendClient::new(
         &url,

@@ -12,9 +12,10 @@ use std::time::Duration;
 use enrol_core::wire::EnrolmentRequest;
 use uuid::Uuid;
 
+use crate::backend_client::client;
 use crate::kiosk::{
-    now_ms, Attempt, BackendClient, DeliveryHandle, KeyringStore, Outbox, OutboxKey, Secret,
-    SecretStore, StatusReport, KIOSK_SERVICE, OUTBOX_KEY_ENTRY,
+    now_ms, Attempt, DeliveryHandle, KeyringStore, Outbox, OutboxKey, Secret, SecretStore,
+    StatusReport, KIOSK_SERVICE, OUTBOX_KEY_ENTRY,
 };
 use crate::misconfigured::{unknown, wait_for};
 use msa_test_support::{output_with_stdin, response, Canned};
@@ -100,14 +101,7 @@ async fn a_refusal_nobody_owns_needs_attention_until_an_operator_acts() {
     ))
     .await;
     let url = format!("http://127.0.0.1:{}/", server.port);
-    let client = Arc::new(
-        BackendClient::new(
-            &url::Url::parse(&url).unwrap(),
-            Secret::new("older-backend-token"),
-            Duration::from_secs(10),
-        )
-        .unwrap(),
-    );
+    let client = Arc::new(client(&server, "/"));
     let handle = DeliveryHandle::new();
     let answers = handle.subscribe();
     let worker = tokio::spawn(handle.clone().run(
@@ -345,12 +339,7 @@ async fn a_lost_outbox_key_is_refused_reported_and_restored() {
         r#"{"outcome":"postal","reference":"LOST-0001"}"#,
     ))
     .await;
-    let client = BackendClient::new(
-        &url::Url::parse(&format!("http://127.0.0.1:{}/", server.port)).unwrap(),
-        Secret::new("token"),
-        Duration::from_secs(10),
-    )
-    .unwrap();
+    let client = client(&server, "/");
     let attempt = crate::kiosk::deliver_one(&outbox, &client, now_ms())
         .await
         .unwrap();
