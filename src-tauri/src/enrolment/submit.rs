@@ -141,19 +141,23 @@ pub async fn submit_enrolment(
     confirmation.qr_code = receipt::qr::svg_data_url(&confirmation.login_url, 240)
         .ok_or_else(|| general(code::SYSTEM_INTERNAL))?;
     let phone = dispatch.receipts.caisse_phone(caisse);
-    dispatch.receipts.keep(
-        receipt_of(&confirmation, dispatch.agency.clone(), caisse).map(|r| r.with_phone(phone)),
-    );
+    dispatch.receipts.keep(receipt_of(
+        &confirmation,
+        dispatch.agency.clone(),
+        caisse,
+        phone,
+    ));
     Ok(confirmation)
 }
 
 /// The receipt of a confirmation: its reference, outcome and time, the kiosk's agency, the
-/// caisse, and whether an e-mail address was given (never the address). Nothing else is within
-/// reach here (see receipt/mod.rs).
+/// caisse and its phone number (`[receipt.phones]`), and whether an e-mail address was given
+/// (never the address). Nothing else is within reach here (see receipt/mod.rs).
 fn receipt_of(
     confirmation: &Confirmation,
     agency: Agency,
     caisse: &'static enrol_core::Caisse,
+    phone: Option<String>,
 ) -> Option<Receipt> {
     let receipt = Receipt::new(
         receipt::Reference::parse(&confirmation.reference)?,
@@ -162,11 +166,11 @@ fn receipt_of(
         agency,
         caisse,
     );
-    Some(if confirmation.no_email {
-        receipt.without_email()
-    } else {
+    Some(
         receipt
-    })
+            .with_no_email(confirmation.no_email)
+            .with_phone(phone),
+    )
 }
 
 #[cfg(test)]
@@ -349,7 +353,7 @@ mod tests {
         let text = |no_email| {
             let mut said = Confirmation::of("K7Q2-9DF3".into(), None);
             said.no_email = no_email;
-            receipt_of(&said, agency.clone(), caisse)
+            receipt_of(&said, agency.clone(), caisse, None)
                 .unwrap()
                 .lines(receipt::Lang::Fr)
                 .into_iter()

@@ -180,10 +180,10 @@ impl Receipt {
         self
     }
 
-    /// The person gave no e-mail address: the receipt of a queued enrolment says the password
-    /// comes by post, as step 7 does (`confirmation.queued.nextPostal`).
-    pub fn without_email(mut self) -> Receipt {
-        self.no_email = true;
+    /// Whether the person gave no e-mail address: then the receipt of a queued enrolment says
+    /// the password comes by post, as step 7 does (`confirmation.queued.nextPostal`).
+    pub fn with_no_email(mut self, no_email: bool) -> Receipt {
+        self.no_email = no_email;
         self
     }
 
@@ -703,7 +703,7 @@ mod tests {
             (Lang::En, "password by post", "e-mail"),
         ] {
             let text: Vec<String> = sample(Outcome::Queued)
-                .without_email()
+                .with_no_email(true)
                 .lines(lang)
                 .into_iter()
                 .map(|l| l.text)
@@ -713,7 +713,7 @@ mod tests {
             assert!(!text.contains(email), "{text}");
         }
         // The other outcomes already say how the password travels (or that it does not).
-        let postal = sample(Outcome::Postal).without_email().lines(Lang::Fr);
+        let postal = sample(Outcome::Postal).with_no_email(true).lines(Lang::Fr);
         assert_eq!(postal, sample(Outcome::Postal).lines(Lang::Fr));
     }
 
