@@ -100,13 +100,26 @@ fn phases(kiosk: &Kiosk) -> Vec<(String, f64)> {
         .collect()
 }
 
-/// What WebKit says of the page's own load: ms to DOMContentLoaded and to `load` (from the
-/// navigation's start), and the number of resources fetched (modules, styles, fonts, images).
+/// What WebKit says of the page's own load, in ms from the navigation's start (-1 when absent):
+/// HTML parsed (`domInteractive`), `DOMContentLoaded` ended, `load` ended, the last resource
+/// fetched (`responseEnd`, modules, styles, fonts, images), the kiosk's marks `msa:modules`
+/// (every module evaluated, `ui/js/main.js`) and `msa:ready` (welcome shown, boot's IPC done),
+/// and the number of resources.
 const PAGE_TIMING: &str = r#"
 const nav = performance.getEntriesByType('navigation')[0];
-return nav ? [nav.domContentLoadedEventEnd, nav.loadEventEnd,
-  performance.getEntriesByType('resource').length] : null;
+if (!nav) return null;
+const mark = (name) => {
+  const m = performance.getEntriesByName(name, 'mark')[0];
+  return m ? m.startTime - nav.startTime : -1;
+};
+const resources = performance.getEntriesByType('resource');
+const last = resources.reduce((max, r) => Math.max(max, r.responseEnd - nav.startTime), -1);
+return [nav.domInteractive, nav.domContentLoadedEventEnd, nav.loadEventEnd, last,
+  mark('msa:modules'), mark('msa:ready'), resources.length];
 "#;
+
+/// [`PAGE_TIMING`]'s figures, in its order.
+type PageTiming = [f64; 7];
 
 /// One launch's figures.
 struct Launched {
@@ -114,7 +127,7 @@ struct Launched {
     pss_mib: f64,
     per_process: Vec<(String, f64)>,
     phases: Vec<(String, f64)>,
-    page: Option<(f64, f64, f64)>,
+    page: Option<PageTiming>,
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -164,7 +177,7 @@ async fn measure(name: &str, launch: Launch) -> Launched {
         .execute(PAGE_TIMING, vec![])
         .await
         .ok()
-        .and_then(|v| serde_json::from_value::<(f64, f64, f64)>(v).ok());
+        .and_then(|v| serde_json::from_value::<PageTiming>(v).ok());
     let phases = phases(&kiosk);
     kiosk.end().await;
     Launched {
@@ -196,15 +209,24 @@ fn breakdown(app: &str, runs: &[Launched]) {
             ms.len()
         );
     }
-    let pages: Vec<(f64, f64, f64)> = runs.iter().filter_map(|r| r.page).collect();
+    let pages: Vec<PageTiming> = runs.iter().filter_map(|r| r.page).collect();
     if !pages.is_empty() {
-        let col = |f: fn(&(f64, f64, f64)) -> f64| median(&pages.iter().map(f).collect::<Vec<_>>());
+        let col = |i: usize| median(&pages.iter().map(|p| p[i]).collect::<Vec<_>>());
         println!(
-            "  page: DOMContentLoaded {:.1} ms, load {:.1} ms after its navigation began; {} resources",
-            col(|p| p.0),
-            col(|p| p.1),
-            col(|p| p.2)
+            "  page (ms after its navigation began, medians): HTML parsed {:.1}, DOMContentLoaded {:.1}, load {:.1}, last resource {:.1} ({} resources)",
+            col(0),
+            col(1),
+            col(2),
+            col(3),
+            col(6)
         );
+        if col(4) >= 0.0 {
+            println!(
+                "  page: modules evaluated (msa:modules) {:.1}, welcome ready after boot's IPC (msa:ready) {:.1}",
+                col(4),
+                col(5)
+            );
+        }
     }
     let mut processes: Vec<&String> = runs
         .iter()

@@ -14,6 +14,10 @@ import { openModal, closeModal, closeAll } from './components/modal.js';
 import { renderSettings, resetSettings } from './components/settings.js';
 import { lockDown } from './lockdown.js';
 
+// Start-up figures for the footprint benchmark (tests/e2e/footprint.rs, issue 18): every
+// module fetched and evaluated here, the welcome shown below at the end of boot.
+performance.mark('msa:modules');
+
 register('fr', fr);
 register('en', en);
 setLanguage('fr');
@@ -278,6 +282,7 @@ async function boot() {
   else wizard.show('welcome');
   help.resume();
   document.documentElement.classList.add('ready');
+  performance.mark('msa:ready');
 }
 
 boot();

@@ -91,12 +91,13 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("inner-test") => inner_test(),
+        Some("e2e") => e2e(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("inner-bench") => inner_bench(&args[1..]),
         Some("release") => release::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask bench [footprint] [steps] [steps-speech] [soak]\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
+                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask e2e [--repeat N]\n       cargo xtask bench [footprint] [steps] [steps-speech] [soak]\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
             );
             return ExitCode::from(2);
         }
@@ -499,6 +500,111 @@ fn test(_args: &[String]) -> Result<(), String> {
     ]))
 }
 
+/// `cargo xtask e2e [--repeat N]` (default 1): the end-to-end suites (`tests/e2e`, the real app
+/// through tauri-driver; and `tests/deploy.rs`, the .deb under systemd, when root on Debian) N
+/// times in a row, each run on a new Xvfb and a new keyring, as a clean CI run would (issue 20:
+/// a suite that never flakes). Each run's output goes to `target/e2e-runs/run-K.log`; one line
+/// per run, then the count of failed runs and failed tests. Fails when any run failed.
+fn e2e(args: &[String]) -> Result<(), String> {
+    let repeat: u32 = match args {
+        [] => 1,
+        [flag, n] if flag == "--repeat" => n
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| format!("--repeat wants a count above 0, not {n:?}"))?,
+        other => {
+            return Err(format!(
+                "unknown arguments {other:?}: cargo xtask e2e [--repeat N]"
+            ))
+        }
+    };
+    let mut packages = RUN_PACKAGES.to_vec();
+    packages.extend_from_slice(TEST_PACKAGES);
+    ensure_packages(&packages)?;
+    ensure_tauri_driver()?;
+    ensure_npm_packages()?;
+    sh(Command::new(cargo()).args(["build", "--workspace", "--all-targets"]))?;
+    let deploy = is_root() && is_debian_like();
+    let logs = root().join("target/e2e-runs");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+    let (mut failed_runs, mut failed_tests) = (0, 0);
+    for run in 1..=repeat {
+        let started = Instant::now();
+        // A display of its own for every run (the caller's DISPLAY is not reused), so that
+        // nothing one run leaves on screen reaches the next.
+        env::remove_var("DISPLAY");
+        let (xvfb, display) = ensure_display()?;
+        let keyring = root().join("target/e2e-keyring");
+        let _ = std::fs::remove_dir_all(&keyring);
+        let log_path = logs.join(format!("run-{run}.log"));
+        let log =
+            std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+        let err = log.try_clone().map_err(|e| e.to_string())?;
+        let mut command = Command::new("dbus-run-session");
+        command
+            .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
+            .arg("xtask-inner")
+            .arg(cargo())
+            .args(["test", "--workspace", "--no-fail-fast", "--test", "e2e"])
+            .current_dir(root())
+            .env("DISPLAY", &display)
+            .env("MSA_KEYRING_DIR", &keyring)
+            .stdout(log)
+            .stderr(err);
+        if deploy {
+            command
+                .args(["--test", "deploy"])
+                .env("MSA_KIOSK_DEPLOY_TESTS", "1");
+        }
+        let status = command
+            .status()
+            .map_err(|e| format!("cannot start dbus-run-session: {e}"))?;
+        drop(xvfb);
+        if deploy && deb_installed("msa-kiosk") {
+            let _ = Command::new("dpkg").args(["--purge", "msa-kiosk"]).status();
+            let _ = Command::new("userdel").arg("msa-kiosk").status();
+        }
+        let output = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let (passed, failed) = test_counts(&output);
+        if !status.success() {
+            failed_runs += 1;
+            // A run that failed before any test reported counts as one failure.
+            failed_tests += failed.max(1);
+        }
+        println!(
+            "xtask: end-to-end run {run}/{repeat}: {} ({passed} passed, {failed} failed, {:.0} s, {})",
+            if status.success() { "ok" } else { "FAILED" },
+            started.elapsed().as_secs_f64(),
+            log_path.display()
+        );
+    }
+    println!(
+        "xtask: {repeat} consecutive runs of the end-to-end suites: {failed_runs} failed runs, {failed_tests} failed tests"
+    );
+    if failed_runs == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed_runs} of {repeat} end-to-end runs failed"))
+    }
+}
+
+/// The passed and failed counts summed over the `test result:` lines of cargo test's output.
+fn test_counts(output: &str) -> (u32, u32) {
+    let count = |line: &str, word: &str| -> u32 {
+        line.split(';')
+            .find_map(|part| part.trim().strip_suffix(word))
+            .and_then(|n| n.trim().rsplit(' ').next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    output
+        .lines()
+        .filter(|line| line.starts_with("test result:"))
+        .fold((0, 0), |(p, f), line| {
+            (p + count(line, "passed"), f + count(line, "failed"))
+        })
+}
+
 /// Whether `dpkg` knows `package` as installed (or half-installed, config-files left).
 fn deb_installed(package: &str) -> bool {
     Command::new("dpkg-query")
@@ -670,4 +776,22 @@ fn start_postgres() -> Result<Option<Postgres>, String> {
         format!("postgres://msa@127.0.0.1:{port}/postgres"),
     );
     Ok(Some(server))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_counts;
+
+    #[test]
+    fn test_counts_sums_every_test_binary_of_a_run() {
+        let output = "\
+running 2 tests
+test a ... ok
+test b ... FAILED
+test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 3 filtered out; finished in 1.20s
+test result: ok. 57 passed; 0 failed; 4 ignored; 0 measured; 0 filtered out; finished in 380.02s
+";
+        assert_eq!(test_counts(output), (58, 1));
+        assert_eq!(test_counts("error: could not compile"), (0, 0));
+    }
 }
