@@ -209,9 +209,21 @@ fn ensure_tauri_driver() -> Result<(), String> {
     sh(Command::new(cargo()).args(["install", "tauri-driver", "--locked", "--version", "2.1.0"]))
 }
 
+/// `npm ci` when `node_modules` is missing or older than `package-lock.json` (a checkout that
+/// added a package, e.g. esbuild for `npm run bundle`).
 fn ensure_npm_packages() -> Result<(), String> {
-    if root().join("node_modules/.package-lock.json").exists() {
-        return Ok(());
+    let modified = |path: &str| {
+        std::fs::metadata(root().join(path))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    if let (Some(installed), Some(locked)) = (
+        modified("node_modules/.package-lock.json"),
+        modified("package-lock.json"),
+    ) {
+        if installed >= locked {
+            return Ok(());
+        }
     }
     sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
