@@ -7,7 +7,7 @@
 mod release;
 
 use std::env;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::thread::sleep;
@@ -228,6 +228,45 @@ fn ensure_npm_packages() -> Result<(), String> {
     sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 
+/// What `test`, `e2e` and `bench` need before building: the app's and the tests' Debian
+/// packages, tauri-driver and the npm packages (axe-core, which the end-to-end helpers load into
+/// the page to find elements by role and name, and esbuild).
+fn ensure_test_tools() -> Result<(), String> {
+    let mut packages = RUN_PACKAGES.to_vec();
+    packages.extend_from_slice(TEST_PACKAGES);
+    ensure_packages(&packages)?;
+    ensure_tauri_driver()?;
+    ensure_npm_packages()
+}
+
+/// `program` run inside a new D-Bus session with an unlocked Secret Service
+/// (`KEYRING_THEN_EXEC`) whose keyring lives in `keyring`, on `display`: the kiosk's own kind of
+/// session. `label` is the session's `$0`. Add the program's arguments to the command returned.
+fn in_keyring_session(
+    label: &str,
+    program: impl AsRef<OsStr>,
+    display: &str,
+    keyring: &Path,
+) -> Command {
+    let mut command = Command::new("dbus-run-session");
+    command
+        .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
+        .arg(label)
+        .arg(program)
+        .env("DISPLAY", display)
+        .env("MSA_KEYRING_DIR", keyring);
+    command
+}
+
+/// tests/deploy.rs purges its package even when it fails; a killed run may not have: the
+/// `msa-kiosk` package and its user, when root and installed.
+fn purge_deploy_leftovers() {
+    if is_root() && deb_installed("msa-kiosk") {
+        let _ = Command::new("dpkg").args(["--purge", "msa-kiosk"]).status();
+        let _ = Command::new("userdel").arg("msa-kiosk").status();
+    }
+}
+
 /// A child process that is ended with its whole process group when dropped.
 /// A background child (the reference backend, Xvfb), stopped when dropped. It stays in our
 /// process group, so Ctrl+C in the terminal stops it too.
@@ -355,22 +394,22 @@ fn run(args: &[String]) -> Result<(), String> {
              `x11vnc -display {display}` (apt-get install x11vnc) lets a VNC viewer drive it."
         );
     }
-    let mut kiosk = Command::new("dbus-run-session");
+    let mut kiosk = in_keyring_session(
+        "msa-kiosk",
+        target.join(profile).join("msa-kiosk"),
+        &display,
+        &data.join("keyring"),
+    );
     kiosk
-        .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
-        .arg("msa-kiosk")
-        .arg(target.join(profile).join("msa-kiosk"))
         .args(
             args.iter()
                 .filter(|a| *a != "--release" && *a != "--tablet"),
         )
-        .env("DISPLAY", &display)
         .env("MSA_KIOSK_DATA_DIR", data.join("kiosk"))
         // The development defaults (kiosk-dev, the loopback backend), even for an installed
         // binary: src-tauri/src/ops/installed.rs.
         .env("MSA_KIOSK_DEV", "1")
-        .env("MSA_PROVISION_TOKEN", DEV_KIOSK_TOKEN)
-        .env("MSA_KEYRING_DIR", data.join("keyring"));
+        .env("MSA_PROVISION_TOKEN", DEV_KIOSK_TOKEN);
     if args.iter().any(|a| a == "--tablet") {
         let config = data.join("tablet.toml");
         std::fs::write(
@@ -470,11 +509,7 @@ exec "$@"
 "#;
 
 fn test(_args: &[String]) -> Result<(), String> {
-    let mut packages = RUN_PACKAGES.to_vec();
-    packages.extend_from_slice(TEST_PACKAGES);
-    ensure_packages(&packages)?;
-    ensure_tauri_driver()?;
-    ensure_npm_packages()?;
+    ensure_test_tools()?;
 
     sh(Command::new(cargo()).args(["fmt", "--all", "--check"]))?;
     // Build everything first, so the tests' own timings don't include compilation.
@@ -486,21 +521,13 @@ fn test(_args: &[String]) -> Result<(), String> {
     // whose keyring is new for every run.
     let keyring = root().join("target/test-keyring");
     let _ = std::fs::remove_dir_all(&keyring);
-    let inner = sh(Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
-        .arg("xtask-inner")
-        .arg(env::current_exe().map_err(|e| e.to_string())?)
+    let xtask = env::current_exe().map_err(|e| e.to_string())?;
+    let inner = sh(in_keyring_session("xtask-inner", xtask, &display, &keyring)
         .arg("inner-test")
-        .env("DISPLAY", display)
-        .env("MSA_KEYRING_DIR", keyring)
         // tests/deploy.rs installs the .deb on this machine (its systemd manager confined to a
         // cgroup subtree and namespaces of its own): only when asked, as here.
         .env("MSA_KIOSK_DEPLOY_TESTS", "1"));
-    // The deploy test purges its package even when it fails; a killed run may not have.
-    if is_root() && deb_installed("msa-kiosk") {
-        let _ = Command::new("dpkg").args(["--purge", "msa-kiosk"]).status();
-        let _ = Command::new("userdel").arg("msa-kiosk").status();
-    }
+    purge_deploy_leftovers();
     inner?;
     sh(Command::new(cargo()).args([
         "clippy",
@@ -531,11 +558,7 @@ fn e2e(args: &[String]) -> Result<(), String> {
             ))
         }
     };
-    let mut packages = RUN_PACKAGES.to_vec();
-    packages.extend_from_slice(TEST_PACKAGES);
-    ensure_packages(&packages)?;
-    ensure_tauri_driver()?;
-    ensure_npm_packages()?;
+    ensure_test_tools()?;
     sh(Command::new(cargo()).args(["build", "--workspace", "--all-targets"]))?;
     let deploy = is_root() && is_debian_like();
     let logs = root().join("target/e2e-runs");
@@ -553,15 +576,10 @@ fn e2e(args: &[String]) -> Result<(), String> {
         let log =
             std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
         let err = log.try_clone().map_err(|e| e.to_string())?;
-        let mut command = Command::new("dbus-run-session");
+        let mut command = in_keyring_session("xtask-inner", cargo(), &display, &keyring);
         command
-            .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
-            .arg("xtask-inner")
-            .arg(cargo())
             .args(["test", "--workspace", "--no-fail-fast", "--test", "e2e"])
             .current_dir(root())
-            .env("DISPLAY", &display)
-            .env("MSA_KEYRING_DIR", &keyring)
             .stdout(log)
             .stderr(err);
         if deploy {
@@ -573,10 +591,7 @@ fn e2e(args: &[String]) -> Result<(), String> {
             .status()
             .map_err(|e| format!("cannot start dbus-run-session: {e}"))?;
         drop(xvfb);
-        if deploy && deb_installed("msa-kiosk") {
-            let _ = Command::new("dpkg").args(["--purge", "msa-kiosk"]).status();
-            let _ = Command::new("userdel").arg("msa-kiosk").status();
-        }
+        purge_deploy_leftovers();
         let output = std::fs::read_to_string(&log_path).unwrap_or_default();
         let (passed, failed) = test_counts(&output);
         if !status.success() {
@@ -643,19 +658,19 @@ fn inner_test() -> Result<(), String> {
     }
 }
 
-/// `cargo xtask bench [footprint] [steps] [steps-speech] [soak]` (default: footprint and steps):
+/// `cargo xtask bench [footprint] [steps] [steps-speech] [soak] [churn]` (default: footprint and
+/// steps):
 /// release builds of the kiosk and of a bare Tauri window (`crates/bare-window`, same profile),
 /// then, in the
 /// same D-Bus session, keyring and display as the tests, the benchmarks of `tests/e2e`:
 /// `footprint` (start-up and PSS beside the bare window, issue 18), `steps` (« Suivant » →
 /// next heading; `steps-speech`: the same with « Écouter » on, issue 19) and `soak` (500
-/// enrolments in one kiosk, PSS every 50; `MSA_SOAK_SESSIONS`).
+/// enrolments in one kiosk, PSS every 50; `MSA_SOAK_SESSIONS`) and `churn` (the bare window's
+/// page churning its DOM with and without a WebDriver session: where the soak's growth comes
+/// from; `MSA_CHURN_ROUNDS`).
 fn bench(args: &[String]) -> Result<(), String> {
-    let mut packages = RUN_PACKAGES.to_vec();
-    packages.extend_from_slice(TEST_PACKAGES);
-    ensure_packages(&packages)?;
-    ensure_tauri_driver()?;
-    let known = ["footprint", "steps", "steps-speech", "soak"];
+    ensure_test_tools()?;
+    let known = ["footprint", "steps", "steps-speech", "soak", "churn"];
     if let Some(unknown) = args.iter().find(|a| !known.contains(&a.as_str())) {
         return Err(format!(
             "unknown benchmark {unknown:?}: choose among {known:?}"
@@ -681,14 +696,10 @@ fn bench(args: &[String]) -> Result<(), String> {
     let keyring = root().join("target/bench-keyring");
     let _ = std::fs::remove_dir_all(&keyring);
     let release = root().join("target/release");
-    sh(Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", KEYRING_THEN_EXEC])
-        .arg("xtask-inner")
-        .arg(env::current_exe().map_err(|e| e.to_string())?)
+    let xtask = env::current_exe().map_err(|e| e.to_string())?;
+    sh(in_keyring_session("xtask-inner", xtask, &display, &keyring)
         .arg("inner-bench")
         .args(&chosen)
-        .env("DISPLAY", display)
-        .env("MSA_KEYRING_DIR", keyring)
         .env("MSA_KIOSK_E2E_APP", release.join("msa-kiosk"))
         .env("MSA_BARE_WINDOW_APP", release.join("bare-window")))
 }
@@ -699,6 +710,7 @@ fn inner_bench(chosen: &[String]) -> Result<(), String> {
         let filter = match name.as_str() {
             "footprint" => "footprint::footprint_beside_a_bare_window",
             "steps" | "steps-speech" => "bench::step_latency",
+            "churn" => "footprint::dom_churn_with_and_without_webdriver",
             _ => "footprint::soak",
         };
         // The same steps with « Écouter » on, into a PulseAudio null sink (issue 19).
