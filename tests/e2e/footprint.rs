@@ -363,3 +363,132 @@ async fn soak() {
     )
     .await;
 }
+
+/// PSS in MiB of `root`'s process tree (the app and its WebKit processes).
+fn pid_tree_pss_mib(root: u32) -> f64 {
+    process_tree(root)
+        .into_iter()
+        .map(|pid| pss_kib(pid) as f64 / 1024.0)
+        .sum()
+}
+
+/// Where the soak's growth (issue 18) comes from: the same DOM churn in the bare window, three
+/// ways. `MSA_BARE_WINDOW_CHURN` makes the bare window's page build and drop 100 000 `<form>`
+/// elements a round by itself (no script sent): launched by tauri-driver (a WebDriver session
+/// attached, as in the soak) and launched alone; third, the same churn sent as WebDriver
+/// scripts (`execute_script`), as the soak's helpers read the page. PSS of the process tree
+/// after round 1 and after the last (`MSA_CHURN_ROUNDS`, default 10).
+#[tokio::test]
+#[ignore = "benchmark: cargo xtask bench churn"]
+async fn dom_churn_with_and_without_webdriver() {
+    let rounds = env_number("MSA_CHURN_ROUNDS", 10).clamp(2, 1000);
+    let bare = bare_window();
+    let done = "churn done".to_owned();
+
+    // With WebDriver: tauri-driver starts it; the page's title says how far it is.
+    let with = std::sync::Arc::new(std::sync::Mutex::new((0.0, 0.0)));
+    let figures = with.clone();
+    let launch = Launch::tablet()
+        .with_app(&bare)
+        .with_env("MSA_BARE_WINDOW_CHURN", &rounds.to_string());
+    e2e("churn_webdriver", launch, move |kiosk| async move {
+        let title = |wanted: String| {
+            let kiosk = &kiosk;
+            async move {
+                kiosk
+                    .wait_for(
+                        &format!("the title {wanted:?}"),
+                        "return document.title;",
+                        Duration::from_secs(600),
+                    )
+                    .await;
+                kiosk
+                    .wait_for(
+                        &format!("the title {wanted:?}"),
+                        &format!("return document.title === {};", json!(wanted)),
+                        Duration::from_secs(600),
+                    )
+                    .await;
+            }
+        };
+        title("churn 1".into()).await;
+        let first = tree_pss_mib(&kiosk).0;
+        title(done).await;
+        let last = tree_pss_mib(&kiosk).0;
+        *figures.lock().unwrap() = (first, last);
+    })
+    .await;
+    let (with_first, with_last) = *with.lock().unwrap();
+
+    // The same churn sent as WebDriver scripts (how the soak's helpers read the page: every
+    // node they touch gets a wrapper in WebDriver's script world), one tick a script.
+    let sent = std::sync::Arc::new(std::sync::Mutex::new((0.0, 0.0)));
+    let figures = sent.clone();
+    e2e("churn_scripts", Launch::tablet().with_app(&bare), move |kiosk| async move {
+        let tick = "for (let k = 0; k < 50; k += 1) { const block = document.createElement('div'); block.innerHTML = '<form></form>'.repeat(20); document.body.appendChild(block); block.remove(); } return true;";
+        let mut first = 0.0;
+        for round in 1..=rounds {
+            for _ in 0..100 {
+                kiosk.js(tick, vec![]).await;
+            }
+            if round == 1 {
+                first = tree_pss_mib(&kiosk).0;
+            }
+        }
+        *figures.lock().unwrap() = (first, tree_pss_mib(&kiosk).0);
+    })
+    .await;
+    let (sent_first, sent_last) = *sent.lock().unwrap();
+
+    // Alone: the same binary and display, no WebDriver; its command prints the rounds.
+    let (_xvfb, display) = crate::harness::display(false);
+    let home = tempfile::tempdir().unwrap();
+    let mut app = std::process::Command::new(&bare)
+        .env("DISPLAY", &display)
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("MSA_BARE_WINDOW_CHURN", rounds.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the bare window");
+    let pid = app.id();
+    let stderr = std::io::BufReader::new(app.stderr.take().unwrap());
+    let (mut alone_first, mut alone_last) = (None, None);
+    for line in std::io::BufRead::lines(stderr).map_while(Result::ok) {
+        if line == "churn 1" {
+            alone_first = Some(pid_tree_pss_mib(pid));
+        } else if line == "churn done" {
+            alone_last = Some(pid_tree_pss_mib(pid));
+            break;
+        }
+    }
+    let _ = app.kill();
+    let _ = app.wait();
+    let (alone_first, alone_last) = (
+        alone_first.expect("the bare window alone reported round 1"),
+        alone_last.expect("the bare window alone reported its last round"),
+    );
+
+    let growth = |first: f64, last: f64| (last / first - 1.0) * 100.0;
+    println!("DOM churn in the bare window, {rounds} rounds of 100 000 <form> built and dropped by the page");
+    println!("                      after round 1   after round {rounds:<4}  growth");
+    println!(
+        "with WebDriver      {with_first:>10.1} MiB {with_last:>10.1} MiB {:>+7.1} %",
+        growth(with_first, with_last)
+    );
+    println!(
+        "alone               {alone_first:>10.1} MiB {alone_last:>10.1} MiB {:>+7.1} %",
+        growth(alone_first, alone_last)
+    );
+    println!(
+        "as WebDriver scripts{sent_first:>10.1} MiB {sent_last:>10.1} MiB {:>+7.1} %",
+        growth(sent_first, sent_last)
+    );
+    println!(
+        "after round {rounds}, against alone: with WebDriver {:.2}×, as WebDriver scripts {:.2}×",
+        with_last / alone_last,
+        sent_last / alone_last
+    );
+}
