@@ -73,7 +73,11 @@ fn pss_kib(pid: u32) -> u64 {
 
 /// PSS in MiB of the app and its WebKit processes, and of each of them by name (`comm`).
 fn tree_pss_mib(kiosk: &Kiosk) -> (f64, Vec<(String, f64)>) {
-    let root = kiosk.app_pid().expect("the app is running");
+    pid_tree_pss_mib(kiosk.app_pid().expect("the app is running"))
+}
+
+/// `tree_pss_mib` for the process tree below `root`, an app not started by WebDriver.
+fn pid_tree_pss_mib(root: u32) -> (f64, Vec<(String, f64)>) {
     let each: Vec<(String, f64)> = process_tree(root)
         .into_iter()
         .map(|pid| {
@@ -364,14 +368,6 @@ async fn soak() {
     .await;
 }
 
-/// PSS in MiB of `root`'s process tree (the app and its WebKit processes).
-fn pid_tree_pss_mib(root: u32) -> f64 {
-    process_tree(root)
-        .into_iter()
-        .map(|pid| pss_kib(pid) as f64 / 1024.0)
-        .sum()
-}
-
 /// Where the soak's growth (issue 18) comes from: the same DOM churn in the bare window, three
 /// ways. `MSA_BARE_WINDOW_CHURN` makes the bare window's page build and drop 100 000 `<form>`
 /// elements a round by itself (no script sent): launched by tauri-driver (a WebDriver session
@@ -395,13 +391,6 @@ async fn dom_churn_with_and_without_webdriver() {
         let title = |wanted: String| {
             let kiosk = &kiosk;
             async move {
-                kiosk
-                    .wait_for(
-                        &format!("the title {wanted:?}"),
-                        "return document.title;",
-                        Duration::from_secs(600),
-                    )
-                    .await;
                 kiosk
                     .wait_for(
                         &format!("the title {wanted:?}"),
@@ -458,9 +447,9 @@ async fn dom_churn_with_and_without_webdriver() {
     let (mut alone_first, mut alone_last) = (None, None);
     for line in std::io::BufRead::lines(stderr).map_while(Result::ok) {
         if line == "churn 1" {
-            alone_first = Some(pid_tree_pss_mib(pid));
+            alone_first = Some(pid_tree_pss_mib(pid).0);
         } else if line == "churn done" {
-            alone_last = Some(pid_tree_pss_mib(pid));
+            alone_last = Some(pid_tree_pss_mib(pid).0);
             break;
         }
     }
