@@ -22,7 +22,7 @@ const RECORDER: &str = r#"
 if (!window.__bench) {
   const b = window.__bench = { t0: null, from: null, samples: [], painted: [], kinds: [] };
   document.addEventListener('click', (e) => {
-    const button = e.target.closest && e.target.closest('button[type=submit]');
+    const button = e.target.closest && e.target.closest('button.button--next');
     if (button) {
       const h = document.querySelector('h1');
       b.t0 = performance.now();

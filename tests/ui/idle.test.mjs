@@ -175,11 +175,15 @@ for (const [button, title] of TRIAGE) {
     await waitForStep(page, title);
     const back = page.locator('#step-root').getByRole('button', { name: 'Retour', exact: true });
     await back.focus();
+    // From here the page's clock moves only by runFor: on a loaded machine, real time going by
+    // must not tick the countdown before it is read (it did once, « Il reste 19 secondes »).
+    // What went by since the click stays small: 89 s + 1.1 s is in the first second of the dialog.
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
 
     const dialog = page.getByRole('dialog', { name: 'Êtes-vous toujours là ?' });
     await page.clock.runFor(89_000);
     assert.equal(await dialog.count(), 0, 'not before idleSeconds');
-    await page.clock.runFor(1_500);
+    await page.clock.runFor(1_100);
     await dialog.waitFor();
     assert.ok(await isFocused(dialog.getByRole('button', { name: 'Continuer' })), 'focus on « Continuer »');
     assert.equal(norm(await dialog.locator('#idle-text').textContent()), "Sans réponse, l'écran d'accueil va revenir.", 'no answers to lose: says what happens');

@@ -2305,6 +2305,13 @@ var triage_default = {
 var ORDER = ["welcome", "nir", "identity", "verification", "department", "review", "confirmation"];
 var ANSWERABLE = ["nir", "identity", "verification", "department"];
 var STEPS = { welcome: welcome_default, nir: nir_default, identity: identity_default, verification: verification_default, department: department_default, review: review_default, confirmation: confirmation_default, unavailable: unavailable_default, triage: triage_default };
+var NO_IMPLICIT_SUBMISSION = /* @__PURE__ */ new Set(["button", "submit", "reset", "image", "file", "color", "hidden"]);
+function submitsImplicitly(event) {
+  if (event.key !== "Enter" || event.defaultPrevented || event.isComposing) return false;
+  if (event.ctrlKey || event.altKey || event.metaKey) return false;
+  const target = event.target;
+  return target instanceof HTMLInputElement && !NO_IMPLICIT_SUBMISSION.has(target.type);
+}
 var Wizard = class {
   /**
    * @param {{root: HTMLElement, live: HTMLElement, api: any, kiosk: any, hooks: any}} o
@@ -2385,22 +2392,25 @@ var Wizard = class {
     if (view.noForm) {
       children.push(...view.nodes);
     } else {
+      const next = h(
+        "button",
+        { type: "button", class: "button button--next", onClick: () => this.submit() },
+        tx(view.submitKey || "nav.next")
+      );
       form = h(
-        "form",
+        "div",
         {
           class: "form",
-          novalidate: true,
-          onSubmit: (event) => {
-            event.preventDefault();
-            this.submit();
+          dataset: { stepForm: "" },
+          onKeydown: (event) => {
+            if (submitsImplicitly(event)) {
+              event.preventDefault();
+              next.click();
+            }
           }
         },
         ...view.nodes,
-        h(
-          "div",
-          { class: "actions" },
-          h("button", { type: "submit", class: "button button--next" }, tx(view.submitKey || "nav.next"))
-        )
+        h("div", { class: "actions" }, next)
       );
       children.push(form);
     }
@@ -3189,17 +3199,19 @@ var OnScreenKeyboard = class {
    */
   enter(field) {
     if (!field || !field.isConnected) return;
-    if (field.dataset.keyboardEnter === "hide" || !field.form) {
+    const form = field.closest("[data-step-form]");
+    const send = form && form.querySelector(".button--next");
+    if (field.dataset.keyboardEnter === "hide" || !send) {
       this.dismiss(field);
       return;
     }
-    const fields = [...field.form.querySelectorAll(SELECTOR)].filter((f) => f === field || !f.disabled && f.getClientRects().length > 0);
+    const fields = [...form.querySelectorAll(SELECTOR)].filter((f) => f === field || !f.disabled && f.getClientRects().length > 0);
     const following = fields[fields.indexOf(field) + 1];
     if (following) {
       following.focus();
       return;
     }
-    field.form.requestSubmit();
+    send.click();
   }
   /** Letters follow the Shift state; their names too. */
   refreshLabels() {
@@ -3590,7 +3602,14 @@ function clearPage() {
   keyboard.reset();
   closeAll();
   help.forget();
-  for (const form of document.querySelectorAll("form")) form.reset();
+  for (const field of document.querySelectorAll("[data-step-form] input")) {
+    const input = (
+      /** @type {HTMLInputElement} */
+      field
+    );
+    if (input.type === "checkbox" || input.type === "radio") input.checked = false;
+    else input.value = "";
+  }
   wizard.reset();
   try {
     window.sessionStorage.clear();

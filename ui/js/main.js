@@ -170,7 +170,12 @@ function clearPage() {
   keyboard.reset();
   closeAll();
   help.forget();
-  for (const form of document.querySelectorAll('form')) form.reset();
+  // What form.reset() did when the steps were <form>s (wizard.js): no answer left in a field.
+  for (const field of document.querySelectorAll('[data-step-form] input')) {
+    const input = /** @type {HTMLInputElement} */ (field);
+    if (input.type === 'checkbox' || input.type === 'radio') input.checked = false;
+    else input.value = '';
+  }
   wizard.reset();
   try { window.sessionStorage.clear(); } catch { /* storage may be disabled */ }
   try { window.localStorage.clear(); } catch { /* storage may be disabled */ }

@@ -35,6 +35,22 @@ const STEPS = { welcome, nir, identity, verification, department, review, confir
  * @property {{start: () => void, setLanguage: (lang: string) => void, change: (step: string) => void, finish: () => void, triage: (path: string) => void, welcome: (from?: string) => void}} hooks
  */
 
+/** Input types where Enter does not send a form (HTML § 4.10.21.2: buttons act on their own). */
+const NO_IMPLICIT_SUBMISSION = new Set(['button', 'submit', 'reset', 'image', 'file', 'color', 'hidden']);
+
+/**
+ * Whether this keydown is a form's implicit submission: Enter, without Ctrl, Alt or Meta, in an
+ * `<input>` (text, radio, checkbox…), not already handled (the département search stops it) nor
+ * in the middle of an input method's composition.
+ * @param {KeyboardEvent} event
+ */
+export function submitsImplicitly(event) {
+  if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing) return false;
+  if (event.ctrlKey || event.altKey || event.metaKey) return false;
+  const target = event.target;
+  return target instanceof HTMLInputElement && !NO_IMPLICIT_SUBMISSION.has(target.type);
+}
+
 export class Wizard {
   /**
    * @param {{root: HTMLElement, live: HTMLElement, api: any, kiosk: any, hooks: any}} o
@@ -121,14 +137,18 @@ export class Wizard {
     if (view.noForm) {
       children.push(...view.nodes);
     } else {
-      form = h('form', {
+      // A <div>, not a <form>: WebKitGTK 2.50 never frees what was inside a <form> once it is
+      // removed (issue 18: +0.6 MiB a session, flat with a <div>). So Enter in a field does here
+      // what a form's implicit submission did (HTML § 4.10.21.2): « Suivant » is clicked.
+      const next = h('button', { type: 'button', class: 'button button--next', onClick: () => this.submit() },
+        tx(view.submitKey || 'nav.next'));
+      form = h('div', {
         class: 'form',
-        novalidate: true,
-        onSubmit: (event) => { event.preventDefault(); this.submit(); },
+        dataset: { stepForm: '' },
+        onKeydown: (event) => { if (submitsImplicitly(event)) { event.preventDefault(); next.click(); } },
       },
       ...view.nodes,
-      h('div', { class: 'actions' },
-        h('button', { type: 'submit', class: 'button button--next' }, tx(view.submitKey || 'nav.next'))));
+      h('div', { class: 'actions' }, next));
       children.push(form);
     }
     const section = h('div', { class: `step step--${stepId}`, dataset: { step: stepId } }, children.filter(Boolean));

@@ -423,18 +423,21 @@ export class OnScreenKeyboard {
    */
   enter(field) {
     if (!field || !field.isConnected) return;
-    if (field.dataset.keyboardEnter === 'hide' || !field.form) {
+    // The step's fields (wizard.js: a <div data-step-form>, not a <form>).
+    const form = field.closest('[data-step-form]');
+    const send = form && form.querySelector('.button--next');
+    if (field.dataset.keyboardEnter === 'hide' || !send) {
       this.dismiss(field);
       return;
     }
-    const fields = [...field.form.querySelectorAll(SELECTOR)]
+    const fields = [...form.querySelectorAll(SELECTOR)]
       .filter((f) => f === field || (!f.disabled && f.getClientRects().length > 0));
     const following = fields[fields.indexOf(field) + 1];
     if (following) {
       following.focus();
       return;
     }
-    field.form.requestSubmit();
+    /** @type {HTMLButtonElement} */ (send).click();
   }
 
   /** Letters follow the Shift state; their names too. */
