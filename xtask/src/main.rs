@@ -97,7 +97,7 @@ fn main() -> ExitCode {
         Some("release") => release::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask e2e [--repeat N]\n       cargo xtask bench [footprint] [steps] [steps-speech] [soak]\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
+                "usage: cargo xtask run [--tablet] [--release] [--config FILE]\n       cargo xtask test\n       cargo xtask e2e [--repeat N]\n       cargo xtask bench [footprint] [steps] [steps-speech] [soak] [churn] [forms]\n       cargo xtask release --base-url https://… [--out DIR] [--notes TEXT] [--skip-build]"
             );
             return ExitCode::from(2);
         }
@@ -658,7 +658,7 @@ fn inner_test() -> Result<(), String> {
     }
 }
 
-/// `cargo xtask bench [footprint] [steps] [steps-speech] [soak] [churn]` (default: footprint and
+/// `cargo xtask bench [footprint] [steps] [steps-speech] [soak] [churn] [forms]` (default: footprint and
 /// steps):
 /// release builds of the kiosk and of a bare Tauri window (`crates/bare-window`, same profile),
 /// then, in the
@@ -667,10 +667,18 @@ fn inner_test() -> Result<(), String> {
 /// next heading; `steps-speech`: the same with « Écouter » on, issue 19) and `soak` (500
 /// enrolments in one kiosk, PSS every 50; `MSA_SOAK_SESSIONS`) and `churn` (the bare window's
 /// page churning its DOM with and without a WebDriver session: where the soak's growth comes
-/// from; `MSA_CHURN_ROUNDS`).
+/// from; `MSA_CHURN_ROUNDS`) and `forms` (what DOM removed from a `<form>` leaves in WebKitGTK,
+/// against a `<div>`: why the steps are not `<form>`s; `MSA_FORMS_ROUNDS`).
 fn bench(args: &[String]) -> Result<(), String> {
     ensure_test_tools()?;
-    let known = ["footprint", "steps", "steps-speech", "soak", "churn"];
+    let known = [
+        "footprint",
+        "steps",
+        "steps-speech",
+        "soak",
+        "churn",
+        "forms",
+    ];
     if let Some(unknown) = args.iter().find(|a| !known.contains(&a.as_str())) {
         return Err(format!(
             "unknown benchmark {unknown:?}: choose among {known:?}"
@@ -711,6 +719,7 @@ fn inner_bench(chosen: &[String]) -> Result<(), String> {
             "footprint" => "footprint::footprint_beside_a_bare_window",
             "steps" | "steps-speech" => "bench::step_latency",
             "churn" => "footprint::dom_churn_with_and_without_webdriver",
+            "forms" => "footprint::form_retention",
             _ => "footprint::soak",
         };
         // The same steps with « Écouter » on, into a PulseAudio null sink (issue 19).
