@@ -149,6 +149,8 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
             gate,
             is_busy,
         );
+        // The end of setup: until it returns, the main loop serves none of the page's requests.
+        startup::mark("setup-end");
         Ok(())
     })
     .run(context);
