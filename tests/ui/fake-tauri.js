@@ -293,6 +293,9 @@
     }
   }
 
+  // What Rust's shell/window.rs gives the page before its scripts run (docs/contracts.md §2).
+  window.__MSA_BOOT__ = Object.freeze({ kiosk: commands.kiosk_info(), availability: config.availability });
+
   window.__TAURI__ = {
     core: { invoke },
     event: {

@@ -1149,6 +1149,18 @@ function renderSettings(container, prefix) {
 apply();
 
 // ui/js/steps/welcome.js
+var PICTURE = `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 240" width="320" height="240">
+  <rect x="0" y="168" width="320" height="72" rx="12" fill="#d8ecd0"/>
+  <path d="M28 180c40-30 90-34 140-20s90 10 132-6v86H28z" fill="#b6dba6"/>
+  <path d="M40 176V118l54-40 54 40v58z" fill="#ffffff" stroke="#1d4d2b" stroke-width="4" stroke-linejoin="round"/>
+  <path d="M30 124l64-50 64 50" fill="none" stroke="#006f4e" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>
+  <rect x="80" y="134" width="28" height="42" fill="#006f4e"/>
+  <rect x="52" y="124" width="20" height="20" fill="#cfe9dc" stroke="#1d4d2b" stroke-width="3"/>
+  <rect x="178" y="52" width="118" height="86" rx="10" fill="#ffffff" stroke="#1d4d2b" stroke-width="5"/>
+  <path d="M214 96l16 16 32-34" fill="none" stroke="#006f4e" stroke-width="9" stroke-linecap="round" stroke-linejoin="round"/>
+  <path d="M226 138v22M206 164h62" stroke="#1d4d2b" stroke-width="6" stroke-linecap="round"/>
+  <circle cx="262" cy="30" r="16" fill="#f6c945"/>
+</svg>`)}`;
 var welcome_default = {
   id: "welcome",
   number: 1,
@@ -1227,7 +1239,7 @@ var welcome_default = {
             tx("welcome.prepare", void 0, "p"),
             start
           ),
-          h("img", { class: "welcome__picture", src: "img/welcome.svg", alt: "", width: "320", height: "240" })
+          h("img", { class: "welcome__picture", src: PICTURE, alt: "", width: "320", height: "240" })
         ),
         triage,
         options
@@ -3687,21 +3699,19 @@ async function boot() {
   lockDown();
   document.documentElement.lang = "fr";
   translate(document);
-  const listening = Promise.all([
-    listen("availability-changed", (payload) => applyAvailability(payload)),
-    listen("idle-warning", (payload) => idle.rustWarning(payload)),
-    listen("help-changed", (payload) => help.changed(payload)),
-    listen("session-expired", () => {
-      if (["welcome", "triage", "confirmation"].includes(wizard.stepId)) return;
-      wipe("expired");
-    })
-  ]);
-  const availabilityAnswer = listening.then(() => api.kioskAvailability());
-  try {
-    kiosk = { ...DEFAULT_KIOSK, ...await api.kioskInfo() };
-  } catch {
-    kiosk = { ...DEFAULT_KIOSK };
+  const snapshot = (
+    /** @type {{kiosk?: object, availability?: object} | undefined} */
+    window.__MSA_BOOT__
+  );
+  let info = snapshot && snapshot.kiosk;
+  if (!info) {
+    try {
+      info = await api.kioskInfo();
+    } catch {
+      info = {};
+    }
   }
+  kiosk = { ...DEFAULT_KIOSK, ...info };
   wizard.kiosk = kiosk;
   document.documentElement.dataset.mode = kiosk.mode === "kiosk" ? "kiosk" : "tablet";
   idle.configure(kiosk);
@@ -3714,16 +3724,31 @@ async function boot() {
     if (other) switchLanguage(other);
   });
   elements.cancel.addEventListener("click", cancelEnrolment);
-  let availability = { state: "ready" };
-  try {
-    availability = await availabilityAnswer;
-  } catch {
-  }
-  if (availability && availability.state === "unavailable") applyAvailability(availability);
+  const first = snapshot && snapshot.availability || { state: "ready" };
+  if (first.state === "unavailable") applyAvailability(first);
   else wizard.show("welcome");
-  help.resume();
   document.documentElement.classList.add("ready");
   performance.mark("msa:ready");
+  const listening = Promise.all([
+    listen("availability-changed", (payload) => applyAvailability(payload)),
+    listen("idle-warning", (payload) => idle.rustWarning(payload)),
+    listen("help-changed", (payload) => help.changed(payload)),
+    listen("session-expired", () => {
+      if (["welcome", "triage", "confirmation"].includes(wizard.stepId)) return;
+      wipe("expired");
+    })
+  ]);
+  try {
+    await listening;
+    const now = await api.kioskAvailability();
+    if (now && changesAvailability(now)) applyAvailability(now);
+  } catch {
+  }
+  help.resume();
+}
+function changesAvailability(availability) {
+  const reason = availability.state === "unavailable" ? String(availability.reason || "unknown") : null;
+  return reason !== unavailableReason;
 }
 boot();
 

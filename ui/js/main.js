@@ -245,9 +245,34 @@ async function boot() {
   lockDown();
   document.documentElement.lang = 'fr';
   translate(document);
-  // Rust's answers are asked for at once, not one after another (issue 18: each is a round trip
-  // before the welcome screen). The availability is read only once its change event is heard,
-  // so that no change can fall between the two.
+  // The first screen is drawn from what Rust gave the page before its scripts ran
+  // (`window.__MSA_BOOT__`, shell/window.rs), not after IPC round trips: at start-up each one
+  // waits on a busy main loop (issue 18). Without it, kiosk_info is asked for as before.
+  const snapshot = /** @type {{kiosk?: object, availability?: object} | undefined} */ (window.__MSA_BOOT__);
+  let info = snapshot && snapshot.kiosk;
+  if (!info) {
+    try { info = await api.kioskInfo(); } catch { info = {}; }
+  }
+  kiosk = { ...DEFAULT_KIOSK, ...info };
+  wizard.kiosk = kiosk;
+  document.documentElement.dataset.mode = kiosk.mode === 'kiosk' ? 'kiosk' : 'tablet';
+  idle.configure(kiosk);
+  keyboard.setEnabled(kiosk.mode === 'kiosk' && kiosk.onScreenKeyboard === true);
+  updateLanguageButton();
+
+  elements.help.addEventListener('click', () => help.open());
+  elements.settings.addEventListener('click', openSettings);
+  elements.language.addEventListener('click', () => { const other = otherLanguage(); if (other) switchLanguage(other); });
+  elements.cancel.addEventListener('click', cancelEnrolment);
+
+  const first = (snapshot && snapshot.availability) || { state: 'ready' };
+  if (first.state === 'unavailable') applyAvailability(first);
+  else wizard.show('welcome');
+  document.documentElement.classList.add('ready');
+  performance.mark('msa:ready');
+
+  // Then the changes: the availability is asked for again once its change event is heard, so
+  // that a change since the window was created (the snapshot's moment) cannot be missed.
   const listening = Promise.all([
     listen('availability-changed', (payload) => applyAvailability(payload)),
     listen('idle-warning', (payload) => idle.rustWarning(payload)),
@@ -260,34 +285,20 @@ async function boot() {
       wipe('expired');
     }),
   ]);
-  const availabilityAnswer = listening.then(() => api.kioskAvailability());
   try {
-    kiosk = { ...DEFAULT_KIOSK, ...(await api.kioskInfo()) };
+    await listening;
+    const now = await api.kioskAvailability();
+    if (now && changesAvailability(now)) applyAvailability(now);
   } catch {
-    kiosk = { ...DEFAULT_KIOSK };
+    // Without an answer, the screen stays: « S'inscrire » reports a refusal itself.
   }
-  wizard.kiosk = kiosk;
-  document.documentElement.dataset.mode = kiosk.mode === 'kiosk' ? 'kiosk' : 'tablet';
-  idle.configure(kiosk);
-  keyboard.setEnabled(kiosk.mode === 'kiosk' && kiosk.onScreenKeyboard === true);
-  updateLanguageButton();
-
-  elements.help.addEventListener('click', () => help.open());
-  elements.settings.addEventListener('click', openSettings);
-  elements.language.addEventListener('click', () => { const other = otherLanguage(); if (other) switchLanguage(other); });
-  elements.cancel.addEventListener('click', cancelEnrolment);
-
-  let availability = { state: 'ready' };
-  try {
-    availability = await availabilityAnswer;
-  } catch {
-    // Without an answer, the welcome screen: « S'inscrire » reports the refusal itself.
-  }
-  if (availability && availability.state === 'unavailable') applyAvailability(availability);
-  else wizard.show('welcome');
   help.resume();
-  document.documentElement.classList.add('ready');
-  performance.mark('msa:ready');
+}
+
+/** True when `availability` differs from what the page shows (ready, or unavailable and why). */
+function changesAvailability(availability) {
+  const reason = availability.state === 'unavailable' ? String(availability.reason || 'unknown') : null;
+  return reason !== unavailableReason;
 }
 
 boot();

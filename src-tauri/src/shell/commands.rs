@@ -24,7 +24,7 @@ use crate::speech::{Change, Said, SpeechState, Utterance};
 
 #[tauri::command]
 pub fn kiosk_info(state: State<'_, AppState>) -> KioskInfo {
-    // The page's first call: its modules are loaded and it is about to draw the welcome screen.
+    // The page has this from `window.__MSA_BOOT__` (shell/window.rs); asked only without it.
     crate::ops::startup::mark("page");
     KioskInfo::of(&state.config, state.receipts.print_mode())
 }
@@ -33,6 +33,8 @@ pub fn kiosk_info(state: State<'_, AppState>) -> KioskInfo {
 /// `availability-changed` event (`shell::heal`).
 #[tauri::command]
 pub fn kiosk_availability(state: State<'_, AppState>) -> Availability {
+    // The page's first command, once it listens to the changes: it has drawn its first screen.
+    crate::ops::startup::mark("page");
     state.availability.current()
 }
 

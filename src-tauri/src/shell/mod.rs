@@ -87,11 +87,16 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
                 systemd::notify_ready();
                 // The phone numbering plans load on first use (0.77 s of CPU in a release build
-                // here): once the welcome screen is up, so that they neither compete with the
-                // start on a 2-core machine nor make the first person's step 3 wait.
+                // here): in the background, at the lowest priority, and only 2 s after the page
+                // has loaded, so that they compete neither with the welcome screen's start on a
+                // 2-core machine (issue 18: even at nice 19 they delayed it) nor make the first
+                // person's step 3 wait (two steps of typing away at the soonest).
                 static PLANS: std::sync::Once = std::sync::Once::new();
                 PLANS.call_once(|| {
-                    std::thread::spawn(enrol_core::phone::load_metadata);
+                    startup::spawn_in_background("phone-plans", || {
+                        std::thread::sleep(std::time::Duration::from_secs(2));
+                        enrol_core::phone::load_metadata();
+                    });
                 });
             }
         });
@@ -126,6 +131,10 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
         let gate = state.gate.clone();
         let availability = state.availability.current();
         let prepared = state.outbox().is_some();
+        let boot = window::BootSnapshot {
+            kiosk: ipc::KioskInfo::of(&state.config, state.receipts.print_mode()),
+            availability: availability.clone(),
+        };
         startup::mark("state");
         // State first: the page may call a command as soon as the window exists.
         serve(app, state);
@@ -133,7 +142,7 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
         if !prepared {
             tauri::async_runtime::spawn(heal::keep_preparing(app.handle().clone()));
         }
-        window::open_main_window(app, &config, &data_dir.join("webview"))?;
+        window::open_main_window(app, &config, &data_dir.join("webview"), &boot)?;
         startup::mark("window");
         // WATCHDOG=1 is sent from the GTK main loop itself: a hung loop sends nothing.
         let main_loop = app.handle().clone();

@@ -22,9 +22,37 @@ pub fn is_app_url(url: &Url) -> bool {
     }
 }
 
+/// What the page needs to draw its first screen, handed to it before its first script runs
+/// instead of asked for by IPC (issue 18: at start-up each round trip to the busy main loop cost
+/// tens of ms before the welcome screen): `window.__MSA_BOOT__ = {kiosk, availability}`, the
+/// answers `kiosk_info` and `kiosk_availability` would give (docs/contracts.md §2). `kiosk` holds
+/// the configuration only and does not change while the app runs; `availability` is the one of
+/// the window's creation, which the page checks again by IPC once it listens to its changes.
+/// No personal data: a kiosk's settings and an availability's reason.
+#[derive(serde::Serialize)]
+pub struct BootSnapshot {
+    pub kiosk: super::ipc::KioskInfo,
+    pub availability: crate::ops::availability::Availability,
+}
+
+impl BootSnapshot {
+    /// The initialisation script: one assignment of a frozen object. JSON is a JavaScript
+    /// expression (ECMAScript 2019 took in U+2028 and U+2029), so nothing needs escaping.
+    fn script(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "null".into());
+        format!("window.__MSA_BOOT__ = Object.freeze({json});")
+    }
+}
+
 /// `webview_data` is the webview's own folder (storage, cache): emptied at every start and
 /// cleared at the end of every session, so nothing typed by one person is there for the next.
-pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> tauri::Result<()> {
+/// `boot` is given to the page before its scripts run ([`BootSnapshot`]).
+pub fn open_main_window(
+    app: &mut App,
+    config: &Config,
+    webview_data: &Path,
+    boot: &BootSnapshot,
+) -> tauri::Result<()> {
     // Whatever a previous run (or a crash) left in the webview's storage goes first.
     let _ = std::fs::remove_dir_all(webview_data);
     let fullscreen = match config.mode {
@@ -51,6 +79,8 @@ pub fn open_main_window(app: &mut App, config: &Config, webview_data: &Path) -> 
         // Not `incognito`: WebKitGTK refuses automation (WebDriver) on an ephemeral context, and
         // the product must be tested as it ships. The folder is ours to wipe instead.
         .data_directory(webview_data.to_path_buf())
+        // The main frame only (Tauri's default): the page never has frames.
+        .initialization_script(boot.script())
         .zoom_hotkeys_enabled(false)
         .disable_drag_drop_handler()
         .devtools(cfg!(debug_assertions))
