@@ -360,9 +360,23 @@ async fn soak() {
                     // between two persons): one reading alone swings with the collector's timing.
                     let (now, _) = tree_pss_mib(&kiosk);
                     settle(&kiosk).await;
-                    let (settled, _) = tree_pss_mib(&kiosk);
+                    let (settled, per_process) = tree_pss_mib(&kiosk);
+                    // Which process holds it: the app (Rust, GTK), WebKit's web and network
+                    // processes, each summed by name.
+                    let mut by_name: Vec<(String, f64)> = Vec::new();
+                    for (name, mib) in per_process {
+                        match by_name.iter_mut().find(|(n, _)| *n == name) {
+                            Some((_, sum)) => *sum += mib,
+                            None => by_name.push((name, mib)),
+                        }
+                    }
+                    let split: Vec<String> = by_name
+                        .iter()
+                        .map(|(name, mib)| format!("{name} {mib:.1}"))
+                        .collect();
                     println!(
-                        "after session {session:>4}: PSS {now:>7.1} MiB, after a collection {settled:>7.1} MiB"
+                        "after session {session:>4}: PSS {now:>7.1} MiB, after a collection {settled:>7.1} MiB ({})",
+                        split.join(", ")
                     );
                     figures.push((session, now, settled));
                 }

@@ -2344,6 +2344,14 @@ var Wizard = class {
   /** Forget the session (the wipe). */
   reset() {
     if (this.current && this.current.view.unmount) this.current.view.unmount();
+    for (const field of this.root.querySelectorAll("[data-step-form] input")) {
+      const input = (
+        /** @type {HTMLInputElement} */
+        field
+      );
+      if (input.type === "checkbox" || input.type === "radio") input.checked = false;
+      else input.value = "";
+    }
     this.current = null;
     this.answered.clear();
     this.changeFromReview = false;
@@ -2352,6 +2360,14 @@ var Wizard = class {
     this.live.textContent = "";
     if (this.hooks.beforeRender) this.hooks.beforeRender();
     this.root.replaceChildren();
+  }
+  /**
+   * Sends the shown step as « Suivant » does (through the button, so that a step already being
+   * sent is not sent twice): Enter in a field, « OK » of the on-screen keyboard in the last one.
+   * Nothing on a screen without fields.
+   */
+  send() {
+    if (this.current && this.current.next) this.current.next.click();
   }
   get stepId() {
     return this.current ? this.current.id : null;
@@ -2402,10 +2418,11 @@ var Wizard = class {
     }
     children.push(summary, heading, numbered ? progress(step.number) : null);
     let form = null;
+    let next = null;
     if (view.noForm) {
       children.push(...view.nodes);
     } else {
-      const next = h(
+      next = h(
         "button",
         { type: "button", class: "button button--next", onClick: () => this.submit() },
         tx(view.submitKey || "nav.next")
@@ -2418,7 +2435,7 @@ var Wizard = class {
           onKeydown: (event) => {
             if (submitsImplicitly(event)) {
               event.preventDefault();
-              next.click();
+              this.send();
             }
           }
         },
@@ -2429,7 +2446,7 @@ var Wizard = class {
     }
     const section = h("div", { class: `step step--${stepId}`, dataset: { step: stepId } }, children.filter(Boolean));
     this.root.replaceChildren(section);
-    this.current = { id: stepId, step, view, summary, heading, form };
+    this.current = { id: stepId, step, view, summary, heading, form, next };
     scroller().scrollTo(0, 0);
     this.updateTitle(false);
     heading.focus();
@@ -2941,9 +2958,14 @@ function spelledLetter(ch) {
   return t("osk.marked", { letter: base, mark: marks.map((m) => t(`osk.mark.${MARKS[m]}`)).join(" ") });
 }
 var OnScreenKeyboard = class {
-  /** @param {HTMLElement} container the #osk element */
-  constructor(container) {
+  /**
+   * @param {HTMLElement} container the #osk element
+   * @param {{send?: () => void}} [o] `send`: sends the shown step (`Wizard.send`), for « OK »
+   */
+  constructor(container, { send } = {}) {
     this.container = container;
+    this.send = send || (() => {
+    });
     this.enabled = false;
     this.field = null;
     this.layout = "";
@@ -3213,8 +3235,7 @@ var OnScreenKeyboard = class {
   enter(field) {
     if (!field || !field.isConnected) return;
     const form = field.closest("[data-step-form]");
-    const send = form && form.querySelector(".button--next");
-    if (field.dataset.keyboardEnter === "hide" || !send) {
+    if (field.dataset.keyboardEnter === "hide" || !form) {
       this.dismiss(field);
       return;
     }
@@ -3224,7 +3245,7 @@ var OnScreenKeyboard = class {
       following.focus();
       return;
     }
-    send.click();
+    this.send();
   }
   /** Letters follow the Shift state; their names too. */
   refreshLabels() {
@@ -3523,7 +3544,7 @@ var elements = {
 };
 var kiosk = { ...DEFAULT_KIOSK };
 var unavailableReason = null;
-var keyboard = new OnScreenKeyboard(elements.keyboard);
+var keyboard = new OnScreenKeyboard(elements.keyboard, { send: () => wizard.send() });
 var idle = new IdleWatcher({
   dialog: elements.idleDialog,
   reportActivity: () => api.reportActivity(),
@@ -3615,14 +3636,6 @@ function clearPage() {
   keyboard.reset();
   closeAll();
   help.forget();
-  for (const field of document.querySelectorAll("[data-step-form] input")) {
-    const input = (
-      /** @type {HTMLInputElement} */
-      field
-    );
-    if (input.type === "checkbox" || input.type === "radio") input.checked = false;
-    else input.value = "";
-  }
   wizard.reset();
   try {
     window.sessionStorage.clear();

@@ -52,7 +52,7 @@ const elements = {
 let kiosk = { ...DEFAULT_KIOSK };
 /** Why the kiosk is unavailable (a code from Rust), or null when it is ready. */
 let unavailableReason = null;
-const keyboard = new OnScreenKeyboard(elements.keyboard);
+const keyboard = new OnScreenKeyboard(elements.keyboard, { send: () => wizard.send() });
 const idle = new IdleWatcher({
   dialog: elements.idleDialog,
   reportActivity: () => api.reportActivity(),
@@ -170,12 +170,6 @@ function clearPage() {
   keyboard.reset();
   closeAll();
   help.forget();
-  // What form.reset() did when the steps were <form>s (wizard.js): no answer left in a field.
-  for (const field of document.querySelectorAll('[data-step-form] input')) {
-    const input = /** @type {HTMLInputElement} */ (field);
-    if (input.type === 'checkbox' || input.type === 'radio') input.checked = false;
-    else input.value = '';
-  }
   wizard.reset();
   try { window.sessionStorage.clear(); } catch { /* storage may be disabled */ }
   try { window.localStorage.clear(); } catch { /* storage may be disabled */ }

@@ -44,7 +44,7 @@ const NO_IMPLICIT_SUBMISSION = new Set(['button', 'submit', 'reset', 'image', 'f
  * in the middle of an input method's composition.
  * @param {KeyboardEvent} event
  */
-export function submitsImplicitly(event) {
+function submitsImplicitly(event) {
   if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing) return false;
   if (event.ctrlKey || event.altKey || event.metaKey) return false;
   const target = event.target;
@@ -72,6 +72,13 @@ export class Wizard {
   /** Forget the session (the wipe). */
   reset() {
     if (this.current && this.current.view.unmount) this.current.view.unmount();
+    // What form.reset() did when the steps were <form>s: no answer left in a field, even one
+    // about to be dropped (WebKit may keep a removed node a while).
+    for (const field of this.root.querySelectorAll('[data-step-form] input')) {
+      const input = /** @type {HTMLInputElement} */ (field);
+      if (input.type === 'checkbox' || input.type === 'radio') input.checked = false;
+      else input.value = '';
+    }
     this.current = null;
     this.answered.clear();
     this.changeFromReview = false;
@@ -80,6 +87,15 @@ export class Wizard {
     this.live.textContent = '';
     if (this.hooks.beforeRender) this.hooks.beforeRender();
     this.root.replaceChildren();
+  }
+
+  /**
+   * Sends the shown step as « Suivant » does (through the button, so that a step already being
+   * sent is not sent twice): Enter in a field, « OK » of the on-screen keyboard in the last one.
+   * Nothing on a screen without fields.
+   */
+  send() {
+    if (this.current && this.current.next) this.current.next.click();
   }
 
   get stepId() {
@@ -134,18 +150,19 @@ export class Wizard {
     }
     children.push(summary, heading, numbered ? progress(step.number) : null);
     let form = null;
+    let next = null;
     if (view.noForm) {
       children.push(...view.nodes);
     } else {
       // A <div>, not a <form>: WebKitGTK 2.50 never frees what was inside a <form> once it is
       // removed (issue 18: +0.6 MiB a session, flat with a <div>). So Enter in a field does here
       // what a form's implicit submission did (HTML § 4.10.21.2): « Suivant » is clicked.
-      const next = h('button', { type: 'button', class: 'button button--next', onClick: () => this.submit() },
+      next = h('button', { type: 'button', class: 'button button--next', onClick: () => this.submit() },
         tx(view.submitKey || 'nav.next'));
       form = h('div', {
         class: 'form',
         dataset: { stepForm: '' },
-        onKeydown: (event) => { if (submitsImplicitly(event)) { event.preventDefault(); next.click(); } },
+        onKeydown: (event) => { if (submitsImplicitly(event)) { event.preventDefault(); this.send(); } },
       },
       ...view.nodes,
       h('div', { class: 'actions' }, next));
@@ -153,7 +170,7 @@ export class Wizard {
     }
     const section = h('div', { class: `step step--${stepId}`, dataset: { step: stepId } }, children.filter(Boolean));
     this.root.replaceChildren(section);
-    this.current = { id: stepId, step, view, summary, heading, form };
+    this.current = { id: stepId, step, view, summary, heading, form, next };
 
     scroller().scrollTo(0, 0);
     this.updateTitle(false);

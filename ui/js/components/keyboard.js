@@ -136,9 +136,13 @@ export function spelledLetter(ch) {
 }
 
 export class OnScreenKeyboard {
-  /** @param {HTMLElement} container the #osk element */
-  constructor(container) {
+  /**
+   * @param {HTMLElement} container the #osk element
+   * @param {{send?: () => void}} [o] `send`: sends the shown step (`Wizard.send`), for « OK »
+   */
+  constructor(container, { send } = {}) {
     this.container = container;
+    this.send = send || (() => {});
     this.enabled = false;
     /** @type {HTMLInputElement|null} */
     this.field = null;
@@ -425,8 +429,7 @@ export class OnScreenKeyboard {
     if (!field || !field.isConnected) return;
     // The step's fields (wizard.js: a <div data-step-form>, not a <form>).
     const form = field.closest('[data-step-form]');
-    const send = form && form.querySelector('.button--next');
-    if (field.dataset.keyboardEnter === 'hide' || !send) {
+    if (field.dataset.keyboardEnter === 'hide' || !form) {
       this.dismiss(field);
       return;
     }
@@ -437,7 +440,7 @@ export class OnScreenKeyboard {
       following.focus();
       return;
     }
-    /** @type {HTMLButtonElement} */ (send).click();
+    this.send();
   }
 
   /** Letters follow the Shift state; their names too. */
