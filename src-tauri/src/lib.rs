@@ -56,7 +56,8 @@ pub fn run() {
         _ => {
             // Before GTK or any thread starts: WebKit's web process inherits the environment.
             let rendering = ops::rendering::apply(config.rendering);
-            shell::run_app(config, rendering)
+            let jit = ops::javascript::apply();
+            shell::run_app(config, rendering, jit)
         }
     }
 }

@@ -9,7 +9,8 @@
 //!   the ratio pair by pair. `MSA_KIOSK_E2E_APP` (the kiosk) and `MSA_BARE_WINDOW_APP` (the
 //!   bare window) name the binaries; `MSA_BENCH_PAIRS` the number of pairs (default 7).
 //! - `soak`: one kiosk (tablet mode) against the reference backend, `MSA_SOAK_SESSIONS`
-//!   whole enrolments in a row (default 500), PSS printed after the first session and every 50.
+//!   whole enrolments in a row (default 500), PSS printed after the first session and every 50:
+//!   at step 6 of that session, and back on the welcome screen (as read and after a collection).
 //!
 //! `cargo test --test e2e footprint -- --ignored --nocapture --test-threads 1`
 
@@ -350,12 +351,16 @@ async fn soak() {
             let mut figures = Vec::new();
             for session in 1..=sessions {
                 let person = &people[session % people.len()];
+                let read = session == 1 || session % 50 == 0 || session == sessions;
                 go_to_step(&kiosk, &FR, person, 6, Input::Touch).await;
+                // In the middle of the session too: the most the kiosk holds while a person
+                // enrols, beside what stays once the page is back on the welcome screen.
+                let at_review = if read { tree_pss_mib(&kiosk).0 } else { 0.0 };
                 let text = accept_and_submit(&kiosk, &FR).await;
                 assert!(!text.is_empty(), "session {session}: an empty confirmation");
                 click(&kiosk, "button", &finish).await;
                 expect_welcome(&kiosk, Duration::from_secs(10)).await;
-                if session == 1 || session % 50 == 0 || session == sessions {
+                if read {
                     // As read, then once the collector has run (garbage and 10 s idle, as
                     // between two persons): one reading alone swings with the collector's timing.
                     let (now, _) = tree_pss_mib(&kiosk);
@@ -375,23 +380,26 @@ async fn soak() {
                         .map(|(name, mib)| format!("{name} {mib:.1}"))
                         .collect();
                     println!(
-                        "after session {session:>4}: PSS {now:>7.1} MiB, after a collection {settled:>7.1} MiB ({})",
+                        "session {session:>4}: PSS at step 6 {at_review:>7.1} MiB; after it {now:>7.1} MiB, after a collection {settled:>7.1} MiB ({})",
                         split.join(", ")
                     );
-                    figures.push((session, now, settled));
+                    figures.push((session, now, settled, at_review));
                 }
             }
-            let at = |n: usize| figures.iter().find(|(s, _, _)| *s == n);
+            let at = |n: usize| figures.iter().find(|(s, _, _, _)| *s == n);
             if let (Some(from), Some(to)) = (at(50), at(sessions)) {
                 let growth = |a: f64, b: f64| (b / a - 1.0) * 100.0;
                 println!(
-                    "growth from session 50 to {sessions}: {:+.1} % as read ({:.1} → {:.1} MiB), {:+.1} % after a collection ({:.1} → {:.1} MiB)",
+                    "growth from session 50 to {sessions}: {:+.1} % as read ({:.1} → {:.1} MiB), {:+.1} % after a collection ({:.1} → {:.1} MiB), {:+.1} % at step 6 ({:.1} → {:.1} MiB)",
                     growth(from.1, to.1),
                     from.1,
                     to.1,
                     growth(from.2, to.2),
                     from.2,
-                    to.2
+                    to.2,
+                    growth(from.3, to.3),
+                    from.3,
+                    to.3
                 );
             }
         },

@@ -212,6 +212,39 @@ async fn a_killed_web_process_comes_back_on_the_welcome_screen_with_nothing_left
     .await;
 }
 
+// ---------- the web process's JavaScript engine ----------
+
+/// Issue 18: the web process runs JavaScriptCore without its optimising JIT (`ops::javascript`):
+/// `JSC_useDFGJIT=0` reaches the web process's own environment, which JavaScriptCore reads at
+/// its start, and the app logs the decision. The wizard works on it (every other end-to-end test).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_web_process_runs_javascript_without_the_optimising_jit() {
+    e2e("selfheal-no-jit", Launch::tablet(), |kiosk| async move {
+        assert!(
+            std::env::var_os("JSC_useDFGJIT").is_none(),
+            "the test's own environment must not set JSC_useDFGJIT"
+        );
+        let app_pid = kiosk.app_pid().expect("the app runs");
+        let web = web_process_of(app_pid);
+        let environ = std::fs::read(format!("/proc/{web}/environ")).unwrap();
+        let variables: Vec<String> = environ
+            .split(|&b| b == 0)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .filter(|v| v.starts_with("JSC_"))
+            .collect();
+        assert_eq!(
+            variables,
+            ["JSC_useDFGJIT=0"],
+            "the web process's JSC_ variables"
+        );
+        kiosk
+            .wait_for_log("web process's JavaScript engine decided", 1)
+            .await;
+        assert!(kiosk.log().contains("jit=BaselineOnly"), "{}", kiosk.log());
+    })
+    .await;
+}
+
 // ---------- the keyring is locked ----------
 
 /// The test's own Secret Service, over the D-Bus session bus of the child below.

@@ -12,7 +12,7 @@
 //   rustIdle (default true: emit idle-warning / session-expired like Rust),
 //   failNext ({command: {errors:[…]}}), availability ({state: 'ready'} or
 //   {state: 'unavailable', reason: 'keyring.locked'}, as Rust's ops::availability
-//   serialises it). « Today » is the generated data's.
+//   serialises it), bootAvailability (the snapshot's, when older). « Today » is the generated data's.
 // Tests read window.__FAKE_TAURI__.calls and can emit events with
 // window.__FAKE_TAURI__.emit(name, payload); setAvailability(a) changes the
 // availability and emits availability-changed, as Rust's shell::heal does.
@@ -294,7 +294,9 @@
   }
 
   // What Rust's shell/window.rs gives the page before its scripts run (docs/contracts.md §2).
-  window.__MSA_BOOT__ = Object.freeze({ kiosk: commands.kiosk_info(), availability: config.availability });
+  // `bootAvailability`: a snapshot older than the availability (the window was created before a
+  // change), as a page loaded again in the same window gets it.
+  window.__MSA_BOOT__ = Object.freeze({ kiosk: commands.kiosk_info(), availability: config.bootAvailability || config.availability });
 
   window.__TAURI__ = {
     core: { invoke },

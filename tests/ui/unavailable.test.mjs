@@ -37,6 +37,28 @@ test('an unavailable kiosk boots on a calm screen with nothing that leads anywhe
   await context.close();
 });
 
+test('a page loaded again draws its first screen from the availability of now, not from the snapshot of the window\'s creation', async () => {
+  // The window was created while the keyring was locked; it is ready now.
+  const { context, page, problems } = await openApp(browser, server.url, { config: { bootAvailability: LOCKED } });
+  // Every first-level heading the page shows, from its first one.
+  await context.addInitScript(() => {
+    window.__HEADINGS__ = [];
+    new MutationObserver(() => {
+      const h1 = document.querySelector('h1');
+      const text = h1 ? h1.textContent : '';
+      if (text && window.__HEADINGS__.at(-1) !== text) window.__HEADINGS__.push(text);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  // As the kiosk reloads the wizard after a web process crash. (Without the check, the page
+  // would show « indisponible » from the snapshot first.)
+  await page.reload({ waitUntil: 'commit' });
+  await page.getByRole('button', { name: "S'inscrire", exact: true }).waitFor();
+  const headings = await page.evaluate(() => window.__HEADINGS__);
+  assert.ok(headings.length >= 1 && headings.every((h) => !/ne marche pas/.test(h)), `only the welcome: ${JSON.stringify(headings)}`);
+  await assertClean(page, problems);
+  await context.close();
+});
+
 test('unavailable under an enrolment: the page is wiped, and the welcome screen comes back with the kiosk', async () => {
   const { context, page, problems } = await openApp(browser, server.url);
   await startEnrolment(page);

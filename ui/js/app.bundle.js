@@ -3737,7 +3737,15 @@ async function boot() {
     if (other) switchLanguage(other);
   });
   elements.cancel.addEventListener("click", cancelEnrolment);
-  const first = snapshot && snapshot.availability || { state: "ready" };
+  let first = snapshot && snapshot.availability;
+  if (!first || reloaded()) {
+    try {
+      first = await api.kioskAvailability();
+    } catch {
+      first = null;
+    }
+  }
+  first = first || { state: "ready" };
   if (first.state === "unavailable") applyAvailability(first);
   else wizard.show("welcome");
   document.documentElement.classList.add("ready");
@@ -3758,6 +3766,13 @@ async function boot() {
   } catch {
   }
   help.resume();
+}
+function reloaded() {
+  const [navigation] = (
+    /** @type {PerformanceNavigationTiming[]} */
+    performance.getEntriesByType("navigation")
+  );
+  return navigation?.type === "reload";
 }
 function changesAvailability(availability) {
   const reason = availability.state === "unavailable" ? String(availability.reason || "unknown") : null;

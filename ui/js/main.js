@@ -259,7 +259,13 @@ async function boot() {
   elements.language.addEventListener('click', () => { const other = otherLanguage(); if (other) switchLanguage(other); });
   elements.cancel.addEventListener('click', cancelEnrolment);
 
-  const first = (snapshot && snapshot.availability) || { state: 'ready' };
+  // The snapshot's availability is the one of the window's creation: a page loaded again (a new
+  // web process after a crash) asks for the current one instead.
+  let first = snapshot && snapshot.availability;
+  if (!first || reloaded()) {
+    try { first = await api.kioskAvailability(); } catch { first = null; }
+  }
+  first = first || { state: 'ready' };
   if (first.state === 'unavailable') applyAvailability(first);
   else wizard.show('welcome');
   document.documentElement.classList.add('ready');
@@ -287,6 +293,12 @@ async function boot() {
     // Without an answer, the screen stays: « S'inscrire » reports a refusal itself.
   }
   help.resume();
+}
+
+/** True when this page is the wizard loaded again in the same window (`webview.reload()`). */
+function reloaded() {
+  const [navigation] = /** @type {PerformanceNavigationTiming[]} */ (performance.getEntriesByType('navigation'));
+  return navigation?.type === 'reload';
 }
 
 /** True when `availability` differs from what the page shows (ready, or unavailable and why). */

@@ -23,9 +23,9 @@ use crate::ops::availability::Reason;
 use crate::ops::cli::data_dir_for;
 use crate::ops::installed;
 use crate::ops::logging;
-use crate::ops::rendering;
 use crate::ops::startup;
 use crate::ops::systemd;
+use crate::ops::{javascript, rendering};
 use crate::secrets::{KeyringStore, SecretStore};
 use crate::updater;
 pub use state::AppState;
@@ -76,8 +76,9 @@ pub fn serve<R: Runtime>(app: &App<R>, state: AppState) {
 }
 
 /// The kiosk itself: the Wry runtime, the updater plugin, the OS keyring, the window.
-/// `rendering` is what `ops::rendering::apply` decided before GTK started (logged here).
-pub fn run_app(config: Config, rendering: rendering::Decision) {
+/// `rendering` and `jit` are what `ops::rendering::apply` and `ops::javascript::apply` decided
+/// before GTK started (logged here).
+pub fn run_app(config: Config, rendering: rendering::Decision, jit: javascript::Jit) {
     let mut context = tauri::generate_context!("tauri.conf.json");
     // The feed and key of the agency's file, written into the plugin's configuration.
     let feed = updater::prepare(&mut context, &config.updater);
@@ -114,6 +115,7 @@ pub fn run_app(config: Config, rendering: rendering::Decision) {
             "kiosk starting"
         );
         rendering::log(config.rendering, &rendering);
+        tracing::info!(?jit, "web process's JavaScript engine decided");
         startup::mark("setup");
 
         // Never an exit and never a prompt when the keyring is locked or away: the window opens
