@@ -10,7 +10,8 @@
 //!   bare window) name the binaries; `MSA_BENCH_PAIRS` the number of pairs (default 7).
 //! - `soak`: one kiosk (tablet mode) against the reference backend, `MSA_SOAK_SESSIONS`
 //!   whole enrolments in a row (default 500), PSS printed after the first session and every 50:
-//!   at step 6 of that session, and back on the welcome screen (as read and after a collection).
+//!   at step 6 of that session, and back on the welcome screen (as read and after a collection);
+//!   then USS (the pages no other process maps), which programs beside the soak cannot move.
 //!
 //! `cargo test --test e2e footprint -- --ignored --nocapture --test-threads 1`
 
@@ -70,6 +71,35 @@ fn pss_kib(pid: u32) -> u64 {
         .find_map(|line| line.strip_prefix("Pss:"))
         .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
+}
+
+/// USS in KiB of one process: the pages it alone maps (`Private_Clean` + `Private_Dirty` of
+/// `smaps_rollup`), 0 when it is gone. Unlike PSS, another program mapping the same libraries
+/// (a CI's WebKit processes beside the soak) cannot move it.
+fn uss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("Private_Clean:")
+                .or_else(|| line.strip_prefix("Private_Dirty:"))
+        })
+        .filter_map(|rest| rest.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// USS in MiB of the app's process tree, and summed by process name (`comm`).
+fn tree_uss_mib(kiosk: &Kiosk) -> (f64, Vec<(String, f64)>) {
+    let mut by_name: Vec<(String, f64)> = Vec::new();
+    for pid in process_tree(kiosk.app_pid().expect("the app is running")) {
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        let mib = uss_kib(pid) as f64 / 1024.0;
+        match by_name.iter_mut().find(|(n, _)| n == name.trim()) {
+            Some((_, sum)) => *sum += mib,
+            None => by_name.push((name.trim().to_owned(), mib)),
+        }
+    }
+    (by_name.iter().map(|(_, mib)| mib).sum(), by_name)
 }
 
 /// PSS in MiB of the app and its WebKit processes, and of each of them by name (`comm`).
@@ -309,6 +339,22 @@ async fn footprint_beside_a_bare_window() {
             pss[1][pair],
             pss[1][pair] / pss[0][pair],
         );
+        // Where a slow launch lost its time: before the window, before the page, in the page.
+        let kiosk_run = &runs[1][pair];
+        let phase = |name: &str| {
+            kiosk_run
+                .phases
+                .iter()
+                .find(|(p, _)| p == name)
+                .map_or(-1.0, |(_, ms)| *ms)
+        };
+        println!(
+            "         kiosk: window at {:.0} ms, page loaded at {:.0} ms (Rust's clock), in the page welcome ready at {:.0} ms, load at {:.0} ms",
+            phase("window"),
+            phase("page"),
+            kiosk_run.page.map_or(-1.0, |p| p[5]),
+            kiosk_run.page.map_or(-1.0, |p| p[2]),
+        );
     }
     let ratios =
         |v: &[Vec<f64>; 2]| -> Vec<f64> { v[1].iter().zip(&v[0]).map(|(k, b)| k / b).collect() };
@@ -366,6 +412,7 @@ async fn soak() {
                     let (now, _) = tree_pss_mib(&kiosk);
                     settle(&kiosk).await;
                     let (settled, per_process) = tree_pss_mib(&kiosk);
+                    let (uss, uss_by_name) = tree_uss_mib(&kiosk);
                     // Which process holds it: the app (Rust, GTK), WebKit's web and network
                     // processes, each summed by name.
                     let mut by_name: Vec<(String, f64)> = Vec::new();
@@ -379,18 +426,23 @@ async fn soak() {
                         .iter()
                         .map(|(name, mib)| format!("{name} {mib:.1}"))
                         .collect();
+                    let uss_split: Vec<String> = uss_by_name
+                        .iter()
+                        .map(|(name, mib)| format!("{name} {mib:.1}"))
+                        .collect();
                     println!(
-                        "session {session:>4}: PSS at step 6 {at_review:>7.1} MiB; after it {now:>7.1} MiB, after a collection {settled:>7.1} MiB ({})",
-                        split.join(", ")
+                        "session {session:>4}: PSS at step 6 {at_review:>7.1} MiB; after it {now:>7.1} MiB, after a collection {settled:>7.1} MiB ({}); USS {uss:>7.1} MiB ({})",
+                        split.join(", "),
+                        uss_split.join(", ")
                     );
-                    figures.push((session, now, settled, at_review));
+                    figures.push((session, now, settled, at_review, uss));
                 }
             }
-            let at = |n: usize| figures.iter().find(|(s, _, _, _)| *s == n);
+            let at = |n: usize| figures.iter().find(|(s, _, _, _, _)| *s == n);
             if let (Some(from), Some(to)) = (at(50), at(sessions)) {
                 let growth = |a: f64, b: f64| (b / a - 1.0) * 100.0;
                 println!(
-                    "growth from session 50 to {sessions}: {:+.1} % as read ({:.1} → {:.1} MiB), {:+.1} % after a collection ({:.1} → {:.1} MiB), {:+.1} % at step 6 ({:.1} → {:.1} MiB)",
+                    "growth from session 50 to {sessions}: {:+.1} % as read ({:.1} → {:.1} MiB), {:+.1} % after a collection ({:.1} → {:.1} MiB), {:+.1} % at step 6 ({:.1} → {:.1} MiB); USS after a collection {:+.1} % ({:.1} → {:.1} MiB)",
                     growth(from.1, to.1),
                     from.1,
                     to.1,
@@ -399,7 +451,10 @@ async fn soak() {
                     to.2,
                     growth(from.3, to.3),
                     from.3,
-                    to.3
+                    to.3,
+                    growth(from.4, to.4),
+                    from.4,
+                    to.4
                 );
             }
         },

@@ -12,8 +12,8 @@ use crate::harness::{e2e, one_at_a_time, Kiosk, Launch};
 use crate::kiosk::{KeyringStore, Outbox, OutboxKey};
 use crate::persons::{canaries_in_bytes, canary, jean, CANARY_VALUES};
 use crate::steps::{
-    accept_and_submit, click, expect_step, go_to_step, next, reference_in, type_into, value_of,
-    Input, FR,
+    accept_and_submit, click, expect_step, expect_welcome, go_to_step, i18n, next, reference_in,
+    type_into, value_of, Input, FR,
 };
 
 const SHORT_IDLE: &str =
@@ -254,6 +254,41 @@ async fn a_submitted_enrolment_leaves_nothing_once_delivered() {
             );
             outbox.close().await;
             assert_no_canary(&kiosk, "after a delivered enrolment");
+        },
+    )
+    .await;
+}
+
+/// The wipe forgets the page's typing (issue 18, SPEC §3): WebKit keeps every typing step of a
+/// page for « Annuler la frappe » (`queryCommandEnabled('undo')`, true once a field has been
+/// typed into), with the field typed into, for as long as the page lives, whatever the wipe
+/// empties; `forgetTyping` (ui/js/main.js) makes it forget. Without it this fails.
+#[tokio::test(flavor = "multi_thread")]
+async fn terminer_leaves_nothing_of_the_typing_to_undo() {
+    e2e(
+        "forget-typing",
+        Launch::tablet().with_backend(),
+        |kiosk| async move {
+            let undo = "return document.queryCommandEnabled('undo');";
+            go_to_step(&kiosk, &FR, &jean(), 6, Input::Touch).await;
+            assert_eq!(
+                kiosk.js(undo, vec![]).await,
+                json!(true),
+                "the typing of steps 2 and 3 can be undone"
+            );
+            accept_and_submit(&kiosk, &FR).await;
+            click(&kiosk, "button", &i18n("fr", "confirmation.finish")).await;
+            expect_welcome(&kiosk, Duration::from_secs(10)).await;
+            kiosk
+                .wait_for(
+                    "WebKit to forget the typing",
+                    &undo.replace("return ", "return !"),
+                    Duration::from_secs(5),
+                )
+                .await;
+            // The next person types again, and that can be undone as before.
+            go_to_step(&kiosk, &FR, &jean(), 3, Input::Touch).await;
+            assert_eq!(kiosk.js(undo, vec![]).await, json!(true));
         },
     )
     .await;

@@ -36,6 +36,22 @@ async fn the_welcome_screen_renders_in_kiosk_mode() {
             json!([1280, 800]),
             "the kiosk window does not fill the screen"
         );
+        // The page's four fonts (ui/fonts/) each load from their files under the CSP; a font
+        // refused or missing would be `error`.
+        let fonts = kiosk
+            .js(
+                "return Promise.all([...document.fonts].map((f) => f.load().then(() => `${f.family} ${f.weight} loaded`, () => `${f.family} ${f.weight} error`)));",
+                vec![],
+            )
+            .await;
+        let fonts: Vec<String> = serde_json::from_value(fonts).unwrap();
+        assert_eq!(fonts.len(), 4, "{fonts:?}");
+        assert!(
+            fonts
+                .iter()
+                .all(|f| f.contains("Atkinson Hyperlegible Next") && f.ends_with("loaded")),
+            "{fonts:?}"
+        );
     })
     .await;
 }

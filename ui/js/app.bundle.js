@@ -3637,6 +3637,7 @@ function clearPage() {
   closeAll();
   help.forget();
   wizard.reset();
+  forgetTyping();
   try {
     window.sessionStorage.clear();
   } catch {
@@ -3651,6 +3652,12 @@ function clearPage() {
   }
   resetSettings();
   switchLanguage("fr");
+}
+function forgetTyping() {
+  const frame = document.createElement("iframe");
+  frame.hidden = true;
+  document.body.append(frame);
+  frame.remove();
 }
 function showUnavailable() {
   const enrolling = ENROLMENT_STEPS.has(wizard.stepId) || wizard.stepId === "confirmation";

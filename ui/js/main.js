@@ -171,11 +171,25 @@ function clearPage() {
   closeAll();
   help.forget();
   wizard.reset();
+  forgetTyping();
   try { window.sessionStorage.clear(); } catch { /* storage may be disabled */ }
   try { window.localStorage.clear(); } catch { /* storage may be disabled */ }
   try { window.history.replaceState(null, '', window.location.pathname); } catch { /* file: URLs */ }
   resetSettings();
   switchLanguage('fr');
+}
+
+/**
+ * WebKit keeps every typing step of the page for « Annuler la frappe » (each with the field
+ * typed into, in its web process and in the app's) until a frame of the page is left: the
+ * fields of every earlier person, for as long as the page lives (issue 18). A frame added and
+ * removed at once is left, and WebKit then forgets the page's whole undo history.
+ */
+function forgetTyping() {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  document.body.append(frame);
+  frame.remove();
 }
 
 /** « Cette borne ne marche pas pour le moment »: the page is cleared first, as after « Abandonner ». */

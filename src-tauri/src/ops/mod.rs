@@ -13,6 +13,7 @@ pub mod help;
 pub mod installed;
 pub mod javascript;
 pub mod logging;
+pub mod memory;
 pub mod outbox_cli;
 pub mod rendering;
 pub mod startup;

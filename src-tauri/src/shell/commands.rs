@@ -62,6 +62,8 @@ pub async fn cancel_session<R: Runtime>(
     }
     state.receipts.forget();
     window::clear_browsing_data(&app);
+    // What the session freed, back to the system rather than kept by the allocator (issue 18).
+    tauri::async_runtime::spawn_blocking(crate::ops::memory::release_free_pages);
     cancelled?;
     Ok(())
 }
