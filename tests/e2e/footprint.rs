@@ -63,43 +63,26 @@ fn process_tree(root: u32) -> Vec<u32> {
     tree
 }
 
-/// PSS in KiB of one process (`Pss:` of `smaps_rollup`), 0 when it is gone.
-fn pss_kib(pid: u32) -> u64 {
+/// The `fields` of `/proc/PID/smaps_rollup` summed, in KiB; 0 when the process is gone.
+fn rollup_kib(pid: u32, fields: &[&str]) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
         .unwrap_or_default()
         .lines()
-        .find_map(|line| line.strip_prefix("Pss:"))
-        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-/// USS in KiB of one process: the pages it alone maps (`Private_Clean` + `Private_Dirty` of
-/// `smaps_rollup`), 0 when it is gone. Unlike PSS, another program mapping the same libraries
-/// (a CI's WebKit processes beside the soak) cannot move it.
-fn uss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| {
-            line.strip_prefix("Private_Clean:")
-                .or_else(|| line.strip_prefix("Private_Dirty:"))
-        })
+        .filter_map(|line| fields.iter().find_map(|field| line.strip_prefix(field)))
         .filter_map(|rest| rest.split_whitespace().next()?.parse::<u64>().ok())
         .sum()
 }
 
-/// USS in MiB of the app's process tree, and summed by process name (`comm`).
-fn tree_uss_mib(kiosk: &Kiosk) -> (f64, Vec<(String, f64)>) {
-    let mut by_name: Vec<(String, f64)> = Vec::new();
-    for pid in process_tree(kiosk.app_pid().expect("the app is running")) {
-        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        let mib = uss_kib(pid) as f64 / 1024.0;
-        match by_name.iter_mut().find(|(n, _)| n == name.trim()) {
-            Some((_, sum)) => *sum += mib,
-            None => by_name.push((name.trim().to_owned(), mib)),
-        }
-    }
-    (by_name.iter().map(|(_, mib)| mib).sum(), by_name)
+/// PSS in KiB of one process (`Pss:`; not `Pss_Anon:` and the other parts of it).
+fn pss_kib(pid: u32) -> u64 {
+    rollup_kib(pid, &["Pss:"])
+}
+
+/// USS in KiB of one process: the pages it alone maps (`Private_Clean` + `Private_Dirty`).
+/// Unlike PSS, another program mapping the same libraries (a CI's WebKit processes beside the
+/// soak) cannot move it.
+fn uss_kib(pid: u32) -> u64 {
+    rollup_kib(pid, &["Private_Clean:", "Private_Dirty:"])
 }
 
 /// PSS in MiB of the app and its WebKit processes, and of each of them by name (`comm`).
@@ -109,14 +92,36 @@ fn tree_pss_mib(kiosk: &Kiosk) -> (f64, Vec<(String, f64)>) {
 
 /// `tree_pss_mib` for the process tree below `root`, an app not started by WebDriver.
 fn pid_tree_pss_mib(root: u32) -> (f64, Vec<(String, f64)>) {
+    pid_tree_mib(root, pss_kib)
+}
+
+/// `kib` of every process of the tree below `root`, in MiB: the total, and each process by
+/// name (`comm`).
+fn pid_tree_mib(root: u32, kib: fn(u32) -> u64) -> (f64, Vec<(String, f64)>) {
     let each: Vec<(String, f64)> = process_tree(root)
         .into_iter()
         .map(|pid| {
             let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            (name.trim().to_owned(), pss_kib(pid) as f64 / 1024.0)
+            (name.trim().to_owned(), kib(pid) as f64 / 1024.0)
         })
         .collect();
     (each.iter().map(|(_, mib)| mib).sum(), each)
+}
+
+/// `name mib, …`: the processes summed by name (the app, WebKit's web and network processes).
+fn by_name(each: Vec<(String, f64)>) -> String {
+    let mut sums: Vec<(String, f64)> = Vec::new();
+    for (name, mib) in each {
+        match sums.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, sum)) => *sum += mib,
+            None => sums.push((name, mib)),
+        }
+    }
+    let listed: Vec<String> = sums
+        .iter()
+        .map(|(name, mib)| format!("{name} {mib:.1}"))
+        .collect();
+    listed.join(", ")
 }
 
 /// The kiosk's start-up phases from its log (`ops::startup`): `(phase, ms since run began)`.
@@ -164,6 +169,16 @@ struct Launched {
     per_process: Vec<(String, f64)>,
     phases: Vec<(String, f64)>,
     page: Option<PageTiming>,
+}
+
+impl Launched {
+    /// When the start-up phase `name` was logged, in ms since the run began.
+    fn phase(&self, name: &str) -> Option<f64> {
+        self.phases
+            .iter()
+            .find(|(p, _)| p == name)
+            .map(|(_, ms)| *ms)
+    }
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -235,10 +250,7 @@ fn breakdown(app: &str, runs: &[Launched]) {
         }
     }
     for phase in names {
-        let ms: Vec<f64> = runs
-            .iter()
-            .filter_map(|r| r.phases.iter().find(|(p, _)| p == phase).map(|(_, ms)| *ms))
-            .collect();
+        let ms: Vec<f64> = runs.iter().filter_map(|r| r.phase(phase)).collect();
         println!(
             "  start-up phase {phase:<8} at {:>7.1} ms (median of {})",
             median(&ms),
@@ -341,13 +353,7 @@ async fn footprint_beside_a_bare_window() {
         );
         // Where a slow launch lost its time: before the window, before the page, in the page.
         let kiosk_run = &runs[1][pair];
-        let phase = |name: &str| {
-            kiosk_run
-                .phases
-                .iter()
-                .find(|(p, _)| p == name)
-                .map_or(-1.0, |(_, ms)| *ms)
-        };
+        let phase = |name: &str| kiosk_run.phase(name).unwrap_or(-1.0);
         println!(
             "         kiosk: window at {:.0} ms, page loaded at {:.0} ms (Rust's clock), in the page welcome ready at {:.0} ms, load at {:.0} ms",
             phase("window"),
@@ -412,28 +418,14 @@ async fn soak() {
                     let (now, _) = tree_pss_mib(&kiosk);
                     settle(&kiosk).await;
                     let (settled, per_process) = tree_pss_mib(&kiosk);
-                    let (uss, uss_by_name) = tree_uss_mib(&kiosk);
+                    let app = kiosk.app_pid().expect("the app is running");
+                    let (uss, uss_per_process) = pid_tree_mib(app, uss_kib);
                     // Which process holds it: the app (Rust, GTK), WebKit's web and network
                     // processes, each summed by name.
-                    let mut by_name: Vec<(String, f64)> = Vec::new();
-                    for (name, mib) in per_process {
-                        match by_name.iter_mut().find(|(n, _)| *n == name) {
-                            Some((_, sum)) => *sum += mib,
-                            None => by_name.push((name, mib)),
-                        }
-                    }
-                    let split: Vec<String> = by_name
-                        .iter()
-                        .map(|(name, mib)| format!("{name} {mib:.1}"))
-                        .collect();
-                    let uss_split: Vec<String> = uss_by_name
-                        .iter()
-                        .map(|(name, mib)| format!("{name} {mib:.1}"))
-                        .collect();
                     println!(
                         "session {session:>4}: PSS at step 6 {at_review:>7.1} MiB; after it {now:>7.1} MiB, after a collection {settled:>7.1} MiB ({}); USS {uss:>7.1} MiB ({})",
-                        split.join(", "),
-                        uss_split.join(", ")
+                        by_name(per_process),
+                        by_name(uss_per_process)
                     );
                     figures.push((session, now, settled, at_review, uss));
                 }
