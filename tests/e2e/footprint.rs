@@ -355,8 +355,9 @@ async fn footprint_beside_a_bare_window() {
         let kiosk_run = &runs[1][pair];
         let phase = |name: &str| kiosk_run.phase(name).unwrap_or(-1.0);
         println!(
-            "         kiosk: window at {:.0} ms, page loaded at {:.0} ms (Rust's clock), in the page welcome ready at {:.0} ms, load at {:.0} ms",
+            "         kiosk: window at {:.0} ms, shown at {:.0} ms, page loaded at {:.0} ms (Rust's clock), in the page welcome ready at {:.0} ms, load at {:.0} ms",
             phase("window"),
+            phase("shown"),
             phase("page"),
             kiosk_run.page.map_or(-1.0, |p| p[5]),
             kiosk_run.page.map_or(-1.0, |p| p[2]),

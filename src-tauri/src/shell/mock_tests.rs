@@ -475,3 +475,21 @@ fn abandonner_wipes_the_keyring() {
     // Twice is harmless.
     kiosk.ok("cancel_session", json!({}));
 }
+
+/// The window is built hidden and shown when its page's load starts; if that never comes, the
+/// deadline shows it anyway (`window::reveal_by`). The only test that reveals: the flag is the
+/// process's.
+#[test]
+fn the_window_is_shown_at_its_deadline_when_no_page_load_started() {
+    let kiosk = Kiosk::new();
+    assert!(!super::window::is_revealed(), "shown before its deadline");
+    super::window::reveal_by(kiosk.app.handle(), Duration::from_millis(20));
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    while !super::window::is_revealed() {
+        assert!(
+            std::time::Instant::now() < until,
+            "not shown 5 s after a 20 ms deadline"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

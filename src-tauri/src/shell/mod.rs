@@ -84,7 +84,10 @@ pub fn run_app(config: Config, rendering: rendering::Decision, jit: javascript::
     let feed = updater::prepare(&mut context, &config.updater);
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_updater::Builder::new().build())
-        .on_page_load(|_, payload| {
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                window::reveal(webview.app_handle(), "page load started");
+            }
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
                 systemd::notify_ready();
                 // The phone numbering plans load on first use (0.77 s of CPU in a release build

@@ -4,9 +4,11 @@
 //! `ui/js/lockdown.js` as well, as defence in depth; what only Rust can do is here.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use tauri::webview::NewWindowResponse;
-use tauri::{App, Manager, Url, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+use tauri::{App, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::config::{Config, Mode};
 
@@ -44,9 +46,84 @@ impl BootSnapshot {
     }
 }
 
+/// How long the window may stay hidden waiting for its page's load to start ([`reveal`]): past
+/// it the window shows whatever the webview has, so that a web process slow to start never
+/// leaves the screen empty.
+pub const REVEAL_DEADLINE: Duration = Duration::from_secs(3);
+
+static REVEALED: AtomicBool = AtomicBool::new(false);
+
+/// Shows the main window and gives it the keyboard, once; `why` is logged (`"page load
+/// started"` or `"deadline"`), with the start-up phase `shown`.
+///
+/// Why the window is built hidden (issue 18): without accelerated compositing
+/// (`ops::rendering`'s software switches, what a GPU-less kiosk runs), a window drawn while its
+/// web process is still starting froze the app's main loop for ~490 ms in about one start of
+/// four: the UI process's draw of the webview waited (a timed wait inside WebKit, from GTK's
+/// draw) while the web process's main thread waited on the UI process (both stacks sampled with
+/// gdb mid-stall, WebKitGTK 2.50.6); the page's navigation began only after. No window drawn
+/// before the page's load has started: no stall (0 in 27 starts, against 10 in 42 before).
+pub fn reveal<R: Runtime>(app: &tauri::AppHandle<R>, why: &'static str) {
+    let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
+        return;
+    };
+    if REVEALED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let shown = window.clone();
+    let queued = window.run_on_main_thread(move || {
+        show_and_focus(&shown);
+        crate::ops::startup::mark("shown");
+        tracing::info!(why, "window shown");
+    });
+    if let Err(error) = queued {
+        tracing::error!(%error, "could not show the window");
+    }
+}
+
+/// Visible, then the keyboard (so that a physical keyboard works from the first screen); on the
+/// main thread. Through GTK on Linux: Tauri's `show` is queued to the main loop while its
+/// `set_focus` does nothing on a window not yet visible, so the two in a row left the window
+/// without the focus (under openbox: no active window).
+fn show_and_focus<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    if let Ok(gtk_window) = window.gtk_window() {
+        use gtk::prelude::{GtkWindowExt, WidgetExt};
+        gtk_window.show_all();
+        gtk_window.present();
+        return;
+    }
+    if let Err(error) = window.show() {
+        tracing::error!(%error, "could not show the window");
+    }
+    let _ = window.set_focus();
+}
+
+/// Whether [`reveal`] has shown the window.
+pub fn is_revealed() -> bool {
+    REVEALED.load(Ordering::SeqCst)
+}
+
+/// Shows the window after `deadline` ([`REVEAL_DEADLINE`] for the kiosk) if its page's load
+/// has not started by then.
+pub fn reveal_by<R: Runtime>(app: &tauri::AppHandle<R>, deadline: Duration) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(deadline).await;
+        if !is_revealed() {
+            tracing::warn!(
+                deadline_ms = deadline.as_millis() as u64,
+                "the page's load had not started: showing the window anyway"
+            );
+            reveal(&app, "deadline");
+        }
+    });
+}
+
 /// `webview_data` is the webview's own folder (storage, cache): emptied at every start and
 /// cleared at the end of every session, so nothing typed by one person is there for the next.
-/// `boot` is given to the page before its scripts run ([`BootSnapshot`]).
+/// `boot` is given to the page before its scripts run ([`BootSnapshot`]). The window is built
+/// hidden: [`reveal`] shows it.
 pub fn open_main_window(
     app: &mut App,
     config: &Config,
@@ -63,6 +140,8 @@ pub fn open_main_window(
 
     let window = WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
         .title("MSA – Mon espace privé")
+        // Shown by `reveal` once the page's load has started (see there why).
+        .visible(false)
         .inner_size(1280.0, 800.0)
         .fullscreen(fullscreen)
         .decorations(!fullscreen)
@@ -119,8 +198,7 @@ pub fn open_main_window(
     }
     watch_web_process(&window);
     lighten(&window);
-    // Make sure the window has keyboard focus at start, so a physical keyboard works at once.
-    let _ = window.set_focus();
+    reveal_by(window.app_handle(), REVEAL_DEADLINE);
     Ok(())
 }
 
