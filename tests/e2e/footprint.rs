@@ -124,22 +124,6 @@ fn by_name(each: Vec<(String, f64)>) -> String {
     listed.join(", ")
 }
 
-/// The kiosk's start-up phases from its log (`ops::startup`): `(phase, ms since run began)`.
-fn phases(kiosk: &Kiosk) -> Vec<(String, f64)> {
-    kiosk
-        .log()
-        .lines()
-        .filter(|line| line.contains("start-up"))
-        .filter_map(|line| {
-            let field = |key: &str| {
-                let rest = &line[line.find(&format!("{key}="))? + key.len() + 1..];
-                Some(rest.split_whitespace().next()?.trim_matches('"').to_owned())
-            };
-            Some((field("phase")?, field("ms")?.parse().ok()?))
-        })
-        .collect()
-}
-
 /// What WebKit says of the page's own load, in ms from the navigation's start (-1 when absent):
 /// HTML parsed (`domInteractive`), `DOMContentLoaded` ended, `load` ended, the last resource
 /// fetched (`responseEnd`, modules, styles, fonts, images), the kiosk's marks `msa:modules`
@@ -229,7 +213,7 @@ async fn measure(name: &str, launch: Launch) -> Launched {
         .await
         .ok()
         .and_then(|v| serde_json::from_value::<PageTiming>(v).ok());
-    let phases = phases(&kiosk);
+    let phases = kiosk.start_up_phases();
     kiosk.end().await;
     Launched {
         ready_ms,

@@ -354,6 +354,22 @@ impl Kiosk {
             .collect()
     }
 
+    /// The app's start-up phases from its log (`ops::startup`'s `start-up phase=… ms=…`):
+    /// `(phase, ms since the app's run began)`, in the order logged.
+    pub fn start_up_phases(&self) -> Vec<(String, f64)> {
+        self.log()
+            .lines()
+            .filter(|line| line.contains("start-up"))
+            .filter_map(|line| {
+                let field = |key: &str| {
+                    let rest = &line[line.find(&format!("{key}="))? + key.len() + 1..];
+                    Some(rest.split_whitespace().next()?.trim_matches('"').to_owned())
+                };
+                Some((field("phase")?, field("ms")?.parse().ok()?))
+            })
+            .collect()
+    }
+
     /// Waits until the app's log holds `line` at least `times` times (what the app did, in its
     /// own words: the observable end of something refused without a change on screen).
     pub async fn wait_for_log(&self, line: &str, times: usize) {

@@ -4,6 +4,10 @@ use serde_json::json;
 
 use crate::harness::{e2e, Launch};
 
+/// What the page says of its window: `[visibilityState, hasFocus()]`, `["visible", true]` once
+/// `window::reveal` has shown it with the keyboard's focus.
+const SHOWN_AND_FOCUSED: &str = "return [document.visibilityState, document.hasFocus()];";
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_welcome_screen_renders_in_kiosk_mode() {
     e2e("welcome-kiosk", Launch::kiosk(), |kiosk| async move {
@@ -30,10 +34,7 @@ async fn the_welcome_screen_renders_in_kiosk_mode() {
         // Shown (the window is built hidden: `window::reveal`), with the keyboard's focus.
         assert_eq!(
             kiosk
-                .js(
-                    "return [document.visibilityState, document.hasFocus()];",
-                    vec![]
-                )
+                .js(SHOWN_AND_FOCUSED, vec![])
                 .await,
             json!(["visible", true])
         );
@@ -81,25 +82,20 @@ async fn the_window_shows_once_its_page_has_started_loading() {
             !log.contains("showing the window anyway"),
             "the window waited for its deadline:\n{log}"
         );
-        // Shown once: a second page load (the wizard reloaded after a crash) shows nothing again.
+        // Shown once.
         assert_eq!(log.matches("window shown").count(), 1, "{log}");
         // The start-up phase `shown` comes after the window's creation (`ops::startup`).
-        let at = |phase: &str| -> f64 {
-            let key = format!("phase=\"{phase}\" ms=");
-            let rest = &log[log
-                .find(&key)
-                .unwrap_or_else(|| panic!("no {key} in\n{log}"))
-                + key.len()..];
-            rest.split_whitespace().next().unwrap().parse().unwrap()
+        let phases = kiosk.start_up_phases();
+        let at = |phase: &str| {
+            phases
+                .iter()
+                .find(|(p, _)| p == phase)
+                .map(|(_, ms)| *ms)
+                .unwrap_or_else(|| panic!("no start-up phase {phase:?} in\n{log}"))
         };
         assert!(at("shown") >= at("window"), "{log}");
         // What the person sees: the page visible, with the keyboard's focus.
-        let seen = kiosk
-            .js(
-                "return [document.visibilityState, document.hasFocus()];",
-                vec![],
-            )
-            .await;
+        let seen = kiosk.js(SHOWN_AND_FOCUSED, vec![]).await;
         assert_eq!(seen, json!(["visible", true]));
     })
     .await;
