@@ -69,7 +69,7 @@ async fn the_welcome_screen_renders_in_kiosk_mode() {
 
 /// The window is built hidden and shown once its page's load has started (issue 18: drawn while
 /// the web process was still starting, it froze the app's main loop ~0.5 s in one start of
-/// four): shown, visible to the page, with the keyboard, and for that reason, not the deadline's.
+/// three): shown, visible to the page, with the keyboard, and for that reason, not the deadline's.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_window_shows_once_its_page_has_started_loading() {
     e2e("window-reveal", Launch::tablet(), |kiosk| async move {

@@ -59,10 +59,10 @@ static REVEALED: AtomicBool = AtomicBool::new(false);
 /// Why the window is built hidden (issue 18): without accelerated compositing
 /// (`ops::rendering`'s software switches, what a GPU-less kiosk runs), a window drawn while its
 /// web process is still starting froze the app's main loop for ~490 ms in about one start of
-/// four: the UI process's draw of the webview waited (a timed wait inside WebKit, from GTK's
+/// three: the UI process's draw of the webview waited (a timed wait inside WebKit, from GTK's
 /// draw) while the web process's main thread waited on the UI process (both stacks sampled with
 /// gdb mid-stall, WebKitGTK 2.50.6); the page's navigation began only after. No window drawn
-/// before the page's load has started: no stall (0 in 27 starts, against 10 in 42 before).
+/// before the page's load has started: no stall (0 in 42 starts, against 13 in 40 before).
 pub fn reveal<R: Runtime>(app: &tauri::AppHandle<R>, why: &'static str) {
     let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
         return;
